@@ -1,0 +1,139 @@
+"""Line rules that tell page furniture from article paragraphs, shared by the HTML and text paths.
+
+trafilatura removes most furniture from HTML, but what sits inside the article container leaks
+(related-headline lists, "follow our live updates", photo credits); scraped plain text has it
+all. No library classifies such lines in plain text, so these rules are written here; each one
+names the reason it records, so users can see and contest every removal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from storylens.model import Removed
+
+RELATED_HEADING = re.compile(
+    r"^(?:see more\b.*|(?:more|latest|related|top|trending|recommended|popular)\s+(?:latest\s+)?"
+    r"(?:news|stories|articles|headlines|reads|videos|from\b.*|on this (?:story|topic))"
+    r"|most (?:read|popular|viewed|shared)(?: stories| articles)?|read more(?: news| stories)?|"
+    r"you (?:may|might) also (?:like|be interested in)|also (?:read|see)|what to read next|"
+    r"more (?:on|about) this(?: story)?|related(?: content| coverage| links| topics)?|"
+    r"in other news|around the web|don't miss)\s*:?$",
+    re.IGNORECASE,
+)
+CALL_TO_ACTION = re.compile(
+    r"\b(?:follow (?:our|the) live (?:updates|coverage|blog)|live updates here|"
+    r"sign up (?:for|to)|subscribe (?:to|now|for)|download (?:our|the) app|follow us on|"
+    r"share this (?:article|story)|click here|read (?:our|the) full (?:coverage|story)|"
+    r"listen (?:to|live)\b.*\b(?:podcast|now|live)|watch live|get (?:our|the) newsletter|"
+    r"join (?:our|the) (?:whatsapp|telegram)|newsletter)\b",
+    re.IGNORECASE,
+)
+CREDIT = re.compile(
+    r"(?:\b(?:picture|pictures|photo|photograph|image|credit|source|footage)s?\s*:\s*[^.:]{1,60}\.?|"
+    r"\((?:photo|picture|image|credit)s?\s*:?[^)]{1,60}\)|"
+    r"\b(?:getty images|ap photo|afp via getty|reuters|shutterstock|pa wire|pa media|epa)"
+    r"(?:/[^.]{1,40})?\.?)$",
+    re.IGNORECASE,
+)
+CAPTION_START = re.compile(r"^(?:file photo|pictured|above|below|photo|image|main image)\s*:", re.IGNORECASE)
+MEDIA_BULLET = re.compile(r"^\s*[•▶►▸◆■●]\s*")
+MEDIA_LEAD = re.compile(r"^(?:video|watch|listen|audio|gallery|in pictures|pictures)\s*:", re.IGNORECASE)
+PAGE_LABEL = re.compile(
+    r"^(?:exclusive|advertisement|sponsored(?: content)?|share|comments?|print|email|"
+    r"skip to (?:main )?content|loading\.*|listen to this article|breaking)$",
+    re.IGNORECASE,
+)
+COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}\s*)?(.+?)(?:\s*\d{4})?[.\s]*$",
+                       re.IGNORECASE)
+BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})(?:\s*[,|–-].*)?$")
+TERMINAL = re.compile(r"[.!?:;\"”’')\]]\s*$")
+RELATED_TAIL_HEADLINE_SHARE = 0.5
+
+
+@dataclass
+class Lines:
+    """The outcome of the line rules: paragraphs kept, blocks removed, metadata lifted."""
+
+    kept: list[str] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    outlet: str | None = None
+    byline: str | None = None
+
+
+def strip_boilerplate(paragraphs: list[str], header_lines: int = 6) -> Lines:
+    """Apply the rules to a list of paragraphs (one per line of text, empty lines dropped)."""
+    out = Lines()
+    paragraphs = [p.strip() for p in paragraphs if p.strip()]
+    i = 0
+    while i < len(paragraphs):
+        line = paragraphs[i]
+        nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else ""
+        if _is_related_heading(line, paragraphs[i + 1 :]):
+            out.removed.extend(Removed(p, "related-links list") for p in paragraphs[i:])
+            break
+        if nxt and _is_caption_pair(line, nxt):
+            out.removed.append(Removed(line, "photo caption"))
+            out.removed.append(Removed(nxt, "photo caption and credit"))
+            i += 2
+            continue
+        reason = line_reason(line, near_top=i < header_lines)
+        if reason == "byline" and out.byline is None:
+            match = BYLINE.match(line)
+            out.byline = match.group(1) if match else line
+        elif reason == "copyright notice" and out.outlet is None:
+            match = COPYRIGHT.match(line)
+            out.outlet = match.group(1).strip() if match else None
+        if reason:
+            out.removed.append(Removed(line, reason))
+        elif out.kept and line == out.kept[-1]:
+            out.removed.append(Removed(line, "repeated line"))
+        else:
+            out.kept.append(line)
+        i += 1
+    return out
+
+
+def line_reason(line: str, near_top: bool = False) -> str | None:
+    """Why a single line is furniture, or None when it reads like article text."""
+    words = len(line.split())
+    if PAGE_LABEL.match(line):
+        return "page label"
+    if words <= 15 and CALL_TO_ACTION.search(line):
+        return "call to action"
+    if MEDIA_BULLET.match(line) and not TERMINAL.search(line):
+        return "video or media blurb"
+    if MEDIA_LEAD.match(line) and words <= 25:
+        return "video or media blurb"
+    if CAPTION_START.match(line):
+        return "photo caption"
+    if words <= 40 and CREDIT.search(line) and not _ends_in_quote(line):
+        return "photo caption and credit"
+    if words <= 12 and COPYRIGHT.match(line):
+        return "copyright notice"
+    if near_top and words <= 8 and BYLINE.match(line):
+        return "byline"
+    return None
+
+
+def _ends_in_quote(line: str) -> bool:
+    return line.rstrip().endswith(('"', "”", "’"))
+
+
+def _is_caption_pair(line: str, nxt: str) -> bool:
+    """A caption printed twice, the second time with its credit: 'X' then 'X. Picture: PA'."""
+    if len(line) < 15 or not nxt.startswith(line.rstrip(".")):
+        return False
+    rest = nxt[len(line.rstrip(".")) :].strip(" .")
+    return bool(rest) and bool(CREDIT.search(rest)) and len(rest.split()) <= 8
+
+
+def _is_related_heading(line: str, rest: list[str]) -> bool:
+    """A 'More Latest News' heading followed by a list of headlines, not by more article text."""
+    if len(line.split()) > 8 or not RELATED_HEADING.match(line.strip()):
+        return False
+    if not rest:
+        return True
+    headline_like = sum(1 for p in rest if not TERMINAL.search(p) or len(p.split()) <= 14)
+    return headline_like / len(rest) >= RELATED_TAIL_HEADLINE_SHARE

@@ -1,0 +1,84 @@
+"""The one home of configuration.
+
+Every knob is a field of `Settings` with a default that works and a `help` text; the README's
+settings table and `storylens config` are made from the same fields (a test keeps them in step).
+Values come from, in increasing priority: the defaults here, `STORYLENS_<NAME>` environment
+variables, and explicit arguments (the CLI's options).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from storylens.errors import StorylensError
+
+
+def _knob(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = _knob("storylens.db", "SQLite file of the store (created on first use).")
+    max_input_mb: float = _knob(
+        20.0, "Largest input file or record read, in MiB; bigger inputs are rejected, not truncated."
+    )
+    story_threshold: float = _knob(
+        0.25, "Similarity (0-1) an article needs with a story to join it; lower merges more."
+    )
+    story_window_days: float = _knob(
+        7.0, "Stories with no article for this many days stop taking new ones (dated articles only)."
+    )
+    duplicate_threshold: float = _knob(
+        0.7, "Estimated Jaccard similarity of word 5-gram sets above which two articles are duplicates."
+    )
+    align_threshold: float = _knob(
+        0.3, "Similarity (0-1) two sentences need to be reported as the same fact in a comparison."
+    )
+    dayfirst: bool = _knob(True, "Read ambiguous numeric dates such as 06/01/2020 as day/month.")
+
+    def with_overrides(self, **values: Any) -> Settings:
+        """Apply explicit values, ignoring `None` (an option the user did not give)."""
+        given = {k: v for k, v in values.items() if v is not None}
+        unknown = set(given) - {f.name for f in fields(self)}
+        if unknown:
+            raise StorylensError(f"unknown setting(s) {sorted(unknown)}; see `storylens config`")
+        return replace(self, **given)
+
+
+def describe() -> list[tuple[str, str, str, str]]:
+    """(name, environment variable, default, help) for every setting, for docs and `config`."""
+    return [
+        (f.name, env_name(f.name), str(f.default), f.metadata["help"]) for f in fields(Settings)
+    ]
+
+
+def env_name(name: str) -> str:
+    return f"STORYLENS_{name.upper()}"
+
+
+def load(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        raw = environ.get(env_name(f.name))
+        if raw is not None:
+            values[f.name] = _parse(f.name, raw, type(f.default))
+    return Settings(**values).with_overrides(**overrides)
+
+
+def _parse(name: str, raw: str, kind: type) -> Any:
+    try:
+        if kind is bool:
+            if raw.strip().lower() in {"1", "true", "yes", "on"}:
+                return True
+            if raw.strip().lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        return kind(raw)
+    except ValueError:
+        raise StorylensError(
+            f"{env_name(name)}={raw!r} is not a valid {kind.__name__}; unset it or fix its value"
+        ) from None
