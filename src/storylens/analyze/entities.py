@@ -1,0 +1,62 @@
+"""Named entities from spaCy, with titles stripped and mentions of one entity grouped.
+
+"General Mark Milley", "Gen Milley" and "Milley" become one entity, canonically "Mark Milley":
+a shorter mention joins the longest earlier-or-later mention that ends with the same surname.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from storylens.model import Mention
+
+LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
+TITLES = re.compile(
+    r"^(?:(?:the|former|acting|deputy|vice|senior|chief|top|us|u\.s\.|uk|british|american|iranian|"
+    r"marine|corps|army|navy|air|force|defen[cs]e|foreign|home|press|prime|general|gen\.?|brig\.?|"
+    r"brigadier|colonel|col\.?|lt\.?|lieutenant|major|maj\.?|captain|capt\.?|commander|admiral|"
+    r"sergeant|sgt\.?|president|secretary|minister|chancellor|senator|sen\.?|rep\.?|representative|"
+    r"governor|gov\.?|mayor|judge|justice|speaker|chairman|chairwoman|chair|ambassador|spokesman|"
+    r"spokeswoman|spokesperson|director|officer|inspector|detective|dr\.?|mr\.?|mrs\.?|ms\.?|miss|"
+    r"sir|dame|lord|lady|prof\.?|professor|rev\.?|king|queen|prince|princess|pope|sheikh|ayatollah)"
+    r"\s+)+",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"(?:'s|’s|')$")
+
+
+def strip_title(name: str) -> str:
+    stripped = TITLES.sub("", name.strip())
+    stripped = _POSSESSIVE.sub("", stripped).strip(" ,.-")
+    return stripped or name.strip()
+
+
+def find_entities(doc: Doc) -> list[Mention]:
+    mentions = []
+    for ent in doc.ents:
+        if ent.label_ not in LABELS:
+            continue
+        name = strip_title(ent.text) if ent.label_ == "PERSON" else _POSSESSIVE.sub("", ent.text)
+        if not name or not name[0].isalpha():
+            continue
+        offset = ent.text.find(name)
+        start = ent.start_char + max(offset, 0)
+        mentions.append(Mention(start, start + len(name), text=name, label=ent.label_, canonical=name))
+    return canonicalize(mentions)
+
+
+def canonicalize(mentions: list[Mention]) -> list[Mention]:
+    """Give each person mention the longest full name in the article that shares its surname."""
+    full: dict[str, str] = {}
+    for m in mentions:
+        if m.label == "PERSON":
+            surname = m.text.split()[-1].casefold()
+            if len(m.text.split()) > len(full.get(surname, "").split()):
+                full[surname] = m.text
+    out = []
+    for m in mentions:
+        canonical = full.get(m.text.split()[-1].casefold(), m.text) if m.label == "PERSON" else m.text
+        out.append(Mention(m.start, m.end, text=m.text, label=m.label, canonical=canonical))
+    return out

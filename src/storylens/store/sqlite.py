@@ -1,0 +1,236 @@
+"""SQLite store: one file, WAL journal, every write in a transaction, schema versioned by migrations."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from storylens.errors import NotFoundError, StoreError
+from storylens.model import Article, Rejection, Removed, Story, iso
+
+# Each entry moves the schema from version N to N+1; never edit one that has shipped.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE articles (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        id         TEXT NOT NULL UNIQUE,
+        title      TEXT,
+        outlet     TEXT,
+        url        TEXT,
+        byline     TEXT,
+        published  TEXT,
+        updated    TEXT,
+        lang       TEXT,
+        input      TEXT,
+        text       TEXT NOT NULL,
+        story_id   TEXT,
+        duplicate_of TEXT,
+        ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))
+    );
+    CREATE INDEX articles_story ON articles (story_id);
+    CREATE TABLE removed (
+        article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        position   INTEGER NOT NULL,
+        text       TEXT NOT NULL,
+        reason     TEXT NOT NULL,
+        PRIMARY KEY (article_id, position)
+    );
+    CREATE TABLE rejections (
+        input  TEXT NOT NULL,
+        stage  TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),
+        PRIMARY KEY (input, stage, reason)
+    );
+    CREATE TABLE comparisons (
+        story_id    TEXT PRIMARY KEY,
+        article_ids TEXT NOT NULL,
+        report      TEXT NOT NULL,
+        computed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))
+    );
+    """,
+]
+
+_ARTICLE_COLUMNS = ("id", "title", "outlet", "url", "byline", "published", "updated", "lang", "input", "text")
+
+
+class SQLiteStore:
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA busy_timeout = 5000")
+            self._migrate()
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"{self.path}: cannot open the store: {err} "
+                             "(is it a storylens database? move it aside to start afresh)") from err
+
+    # -- schema ------------------------------------------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > len(MIGRATIONS):
+            raise StoreError(f"{self.path}: schema version {current} is newer than this storylens "
+                             f"knows ({len(MIGRATIONS)}); upgrade storylens")
+        for version in range(current, len(MIGRATIONS)):
+            with self.transaction():
+                for statement in _statements(MIGRATIONS[version]):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {version + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: an error inside rolls every write of the block back."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- articles ------------------------------------------------------------------------------
+    def add_articles(self, articles: Iterable[Article]) -> list[str]:
+        added: list[str] = []
+        with self.transaction() as db:
+            for article in articles:
+                row = article.to_dict()
+                cursor = db.execute(
+                    f"INSERT OR IGNORE INTO articles ({', '.join(_ARTICLE_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))})",
+                    [row[c] for c in _ARTICLE_COLUMNS],
+                )
+                if cursor.rowcount:
+                    added.append(article.id)
+                    db.executemany(
+                        "INSERT INTO removed (article_id, position, text, reason) VALUES (?, ?, ?, ?)",
+                        [(article.id, i, r.text, r.reason) for i, r in enumerate(article.removed)],
+                    )
+        return added
+
+    def article(self, article_id: str) -> Article:
+        found = self.articles([article_id])
+        if not found:
+            raise NotFoundError(f"no article {article_id!r} in {self.path}; `storylens stories` lists them")
+        return found[0]
+
+    def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
+        if ids is None:
+            rows = self.db.execute("SELECT * FROM articles ORDER BY seq").fetchall()
+        else:
+            wanted = list(ids)
+            rows = [r for chunk in _chunks(wanted, 500) for r in self.db.execute(
+                f"SELECT * FROM articles WHERE id IN ({', '.join('?' * len(chunk))}) ORDER BY seq", chunk)]
+            order = {i: n for n, i in enumerate(wanted)}
+            rows.sort(key=lambda r: order[r["id"]])
+        removed = self._removed([r["id"] for r in rows])
+        return [_row_to_article(r, removed.get(r["id"], [])) for r in rows]
+
+    def _removed(self, ids: list[str]) -> dict[str, list[Removed]]:
+        out: dict[str, list[Removed]] = {}
+        for chunk in _chunks(ids, 500):
+            for r in self.db.execute(
+                f"SELECT * FROM removed WHERE article_id IN ({', '.join('?' * len(chunk))}) "
+                "ORDER BY article_id, position", chunk):
+                out.setdefault(r["article_id"], []).append(Removed(r["text"], r["reason"]))
+        return out
+
+    # -- stories -------------------------------------------------------------------------------
+    def assign_stories(self, assignments: dict[str, str], duplicates: dict[str, str]) -> None:
+        with self.transaction() as db:
+            db.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
+                           [(s, a) for a, s in assignments.items()])
+            db.executemany("UPDATE articles SET duplicate_of = ? WHERE id = ?",
+                           [(o, a) for a, o in duplicates.items()])
+
+    def stories(self) -> list[Story]:
+        rows = self.db.execute(
+            "SELECT id, story_id, title, outlet, published, duplicate_of FROM articles "
+            "WHERE story_id IS NOT NULL ORDER BY seq").fetchall()
+        stories: dict[str, Story] = {}
+        for r in rows:
+            story = stories.setdefault(r["story_id"], Story(id=r["story_id"], title=r["title"]))
+            story.article_ids.append(r["id"])
+            if r["outlet"] and r["outlet"] not in story.outlets:
+                story.outlets.append(r["outlet"])
+            if r["duplicate_of"]:
+                story.duplicates[r["id"]] = r["duplicate_of"]
+            when = _parse_iso(r["published"])
+            if when:
+                story.first_seen = min(filter(None, [story.first_seen, when]))
+                story.last_seen = max(filter(None, [story.last_seen, when]))
+        return list(stories.values())
+
+    def story(self, story_id: str) -> Story:
+        for story in self.stories():
+            if story.id == story_id or (len(story_id) >= 4 and story.id.startswith(story_id)):
+                return story
+        raise NotFoundError(f"no story {story_id!r} in {self.path}; `storylens stories` lists them")
+
+    # -- rejections and comparisons -------------------------------------------------------------
+    def add_rejections(self, rejections: Iterable[Rejection]) -> None:
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO rejections (input, stage, reason) VALUES (?, ?, ?)",
+                           [(r.input, r.stage, r.reason) for r in rejections])
+
+    def rejections(self) -> list[Rejection]:
+        return [Rejection(r["input"], r["stage"], r["reason"])
+                for r in self.db.execute("SELECT * FROM rejections ORDER BY at, input")]
+
+    def save_comparison(self, story_id: str, report: dict[str, Any]) -> None:
+        ids = json.dumps(sorted(a["id"] for a in report.get("articles", [])))
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO comparisons (story_id, article_ids, report) VALUES (?, ?, ?)",
+                       (story_id, ids, json.dumps(report)))
+
+    def comparison(self, story_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT article_ids, report FROM comparisons WHERE story_id = ?",
+                              (story_id,)).fetchone()
+        if row is None:
+            return None
+        current = sorted(self.story(story_id).article_ids)
+        if json.loads(row["article_ids"]) != current:
+            return None  # the story grew since: the stored comparison is stale
+        return dict(json.loads(row["report"]))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _row_to_article(row: sqlite3.Row, removed: list[Removed]) -> Article:
+    return Article(
+        id=row["id"], text=row["text"], title=row["title"], outlet=row["outlet"], url=row["url"],
+        byline=row["byline"], published=_parse_iso(row["published"]), updated=_parse_iso(row["updated"]),
+        lang=row["lang"], input=row["input"], removed=removed,
+    )
