@@ -27,14 +27,16 @@ class StoryStream:
         self.duplicates = DuplicateIndex(duplicate_threshold)
         self.story_of: dict[str, str] = {}
 
-    def add(self, article: Article) -> Assignment:
+    def add(self, article: Article, story_id: str | None = None) -> Assignment:
+        """Decide `article`'s story from it and the articles before it; `story_id` replays a
+        decision already made (when a stored stream is resumed)."""
         if article.id in self.story_of:
             return Assignment(article.id, self.story_of[article.id])
         original = self.duplicates.add(article.id, article.text)
-        forced = self.story_of[original[0]] if original else None
+        forced = story_id or (self.story_of[original[0]] if original else None)
         story = self.clusterer.assign(article, story_id=forced)
         self.story_of[article.id] = story
-        if original:
+        if original and story_id is None:
             return Assignment(article.id, story, original[0], original[1])
         return Assignment(article.id, story)
 

@@ -53,6 +53,7 @@ class OnlineClusterer:
         self.doc_freq: Counter[str] = Counter()
         self.docs = 0
         self.stories: list[_Story] = []
+        self._by_id: dict[str, _Story] = {}
 
     def idf(self, term: str) -> float:
         return math.log((1 + self.docs) / (1 + self.doc_freq[term])) + 1.0
@@ -71,6 +72,7 @@ class OnlineClusterer:
         if target is None:
             target = _Story(id=story_id or f"s{article.id[:12]}")
             self.stories.append(target)
+            self._by_id[target.id] = target
         target.term_sums.update(counts)
         target.size += 1
         target.centroid_docs = -1
@@ -79,7 +81,7 @@ class OnlineClusterer:
         return target.id
 
     def _find(self, story_id: str) -> _Story | None:
-        return next((s for s in self.stories if s.id == story_id), None)
+        return self._by_id.get(story_id)
 
     def _best(self, counts: Counter[str], when: datetime | None) -> _Story | None:
         vector = self.vector(counts)

@@ -1,0 +1,200 @@
+"""The Python facade: every CLI command is a thin wrapper over one function here.
+
+    from storylens import api
+    report = api.ingest(["pages/"], db="news.db")
+    for story in api.stories(db="news.db"):
+        print(story.id, story.title, len(story.article_ids))
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from storylens import config
+from storylens.clean import clean
+from storylens.compare import compare, to_report
+from storylens.errors import InputError, StorylensError
+from storylens.ingest import read_inputs
+from storylens.ingest.files import parse_jsonl
+from storylens.model import Analysis, Article, Comparison, RawDocument, Rejection, Story
+from storylens.stories import StoryStream
+from storylens.store import SQLiteStore
+
+Progress = Callable[[int], None]
+
+
+def _settings(settings: config.Settings | None, **overrides: Any) -> config.Settings:
+    return (settings or config.load()).with_overrides(**overrides)
+
+
+def _max_bytes(settings: config.Settings) -> int:
+    return int(settings.max_input_mb * 2**20)
+
+
+# -- clean ------------------------------------------------------------------------------------------
+def clean_files(paths: Iterable[str | Path], settings: config.Settings | None = None
+                ) -> Iterator[tuple[str, Article | Rejection]]:
+    """(input, article or rejection) for each document in the inputs, in input order."""
+    s = _settings(settings)
+    for item in read_inputs(paths, _max_bytes(s)):
+        if isinstance(item, Rejection):
+            yield item.input, item
+            continue
+        yield item.source, clean_document(item, s)
+
+
+def clean_document(doc: RawDocument, settings: config.Settings) -> Article | Rejection:
+    try:
+        return clean(doc, settings.dayfirst)
+    except InputError as err:
+        return Rejection(doc.source, "clean", err.cause)
+
+
+# -- ingest -----------------------------------------------------------------------------------------
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    already_stored: list[str] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    stories_touched: set[str] = field(default_factory=set)
+
+
+def ingest(paths: Iterable[str | Path], db: str | None = None, settings: config.Settings | None = None,
+           progress: Progress | None = None) -> IngestReport:
+    """Read, clean, store and group articles into stories. Re-running with the same inputs adds nothing."""
+    s = _settings(settings, db=db)
+    report = IngestReport()
+    articles: list[Article] = []
+    for _, outcome in clean_files(paths, s):
+        if isinstance(outcome, Rejection):
+            report.rejected.append(outcome)
+        else:
+            articles.append(outcome)
+        if progress:
+            progress(1)
+    with SQLiteStore(s.db) as store:
+        new_ids = set(store.add_articles(articles))
+        store.add_rejections(report.rejected)
+        report.added = [a.id for a in articles if a.id in new_ids]
+        report.already_stored = [a.id for a in articles if a.id not in new_ids]
+        if new_ids:
+            report.stories_touched = assign_stories(store, new_ids, s)
+    return report
+
+
+def assign_stories(store: SQLiteStore, new_ids: set[str], settings: config.Settings) -> set[str]:
+    """Replay stored articles into the online clusterer, then add the new ones in date order."""
+    stream = StoryStream(settings.story_threshold, settings.story_window_days, settings.duplicate_threshold)
+    known = {a: s.id for s in store.stories() for a in s.article_ids}
+    everything = store.articles()
+    for article in everything:
+        if article.id in known:
+            stream.add(article, story_id=known[article.id])
+    fresh = sorted((a for a in everything if a.id in new_ids), key=lambda a: a.published or datetime.max)
+    assignments, duplicates = {}, {}
+    for article in fresh:
+        decision = stream.add(article)
+        assignments[article.id] = decision.story_id
+        if decision.duplicate_of:
+            duplicates[article.id] = decision.duplicate_of
+    store.assign_stories(assignments, duplicates)
+    return set(assignments.values())
+
+
+# -- stories ----------------------------------------------------------------------------------------
+def stories(db: str | None = None, settings: config.Settings | None = None) -> list[Story]:
+    """Stories, largest and newest first."""
+    with SQLiteStore(_settings(settings, db=db).db) as store:
+        found = store.stories()
+    return sorted(found, key=lambda s: (-len(s.article_ids), -(s.last_seen or datetime.min).timestamp()))
+
+
+def cluster_records(path: str | Path, settings: config.Settings | None = None,
+                    threshold: float | None = None, window_days: float | None = None
+                    ) -> Iterator[tuple[str, str]]:
+    """(article id, story id) for each line of an articles JSONL file, decided online, in order."""
+    s = _settings(settings, story_threshold=threshold, story_window_days=window_days)
+    stream = StoryStream(s.story_threshold, s.story_window_days, s.duplicate_threshold)
+    text = Path(path).read_text(encoding="utf-8") if Path(path).is_file() else None
+    if text is None:
+        raise InputError(str(path), "no such file", "give a JSONL file of articles")
+    for item in parse_jsonl(text, str(path)):
+        if isinstance(item, Rejection):
+            raise InputError(item.input, item.reason)
+        article = clean(item, s.dayfirst) if item.kind != "clean" else Article.create(
+            item.content, title=item.title, id=item.id, published=item.published, outlet=item.outlet)
+        yield article.id, stream.add(article).story_id
+
+
+# -- compare and analyze ---------------------------------------------------------------------------
+def articles_from_files(paths: Iterable[str | Path], settings: config.Settings | None = None) -> list[Article]:
+    found, rejected = [], []
+    for source, outcome in clean_files(paths, settings):
+        if isinstance(outcome, Rejection):
+            rejected.append(f"{source}: {outcome.reason}")
+        else:
+            found.append(outcome)
+    if rejected:
+        raise StorylensError("cannot compare: " + "; ".join(rejected))
+    return found
+
+
+def compare_files(paths: Iterable[str | Path], settings: config.Settings | None = None) -> Comparison:
+    s = _settings(settings)
+    articles = articles_from_files(paths, s)
+    if not articles:
+        raise StorylensError("nothing to compare: give two or more article files")
+    return compare(articles, s.align_threshold)
+
+
+def compare_story(story_id: str, db: str | None = None, settings: config.Settings | None = None
+                  ) -> tuple[Story, dict[str, Any]]:
+    """A stored story's comparison report, computed once and kept until the story changes."""
+    s = _settings(settings, db=db)
+    with SQLiteStore(s.db) as store:
+        story = store.story(story_id)
+        cached = store.comparison(story.id)
+        if cached is not None:
+            return story, cached
+        originals = [a for a in story.article_ids if a not in story.duplicates]
+        report = to_report(compare(store.articles(originals), s.align_threshold))
+        report["duplicates"] = story.duplicates
+        store.save_comparison(story.id, report)
+    return story, report
+
+
+def analyze_files(paths: Iterable[str | Path], settings: config.Settings | None = None
+                  ) -> Iterator[tuple[str, Analysis | Rejection]]:
+    """Analyze each file: HTML is cleaned first; a .txt is taken as already clean text."""
+    from storylens.analyze import analyze_many
+
+    s = _settings(settings)
+    pending: list[tuple[str, Article | Rejection]] = []
+    for item in read_inputs(paths, _max_bytes(s)):
+        if isinstance(item, Rejection):
+            pending.append((item.input, item))
+        elif item.kind == "html":
+            pending.append((item.source, clean_document(item, s)))
+        else:
+            pending.append((item.source, Article.create(item.content, title=item.title, id=item.id,
+                                                        published=item.published, input=item.source)))
+    articles = [a for _, a in pending if isinstance(a, Article)]
+    analyses = iter(analyze_many(articles))
+    for source, outcome in pending:
+        yield source, next(analyses) if isinstance(outcome, Article) else outcome
+
+
+# -- demo -------------------------------------------------------------------------------------------
+def demo_corpus() -> Path:
+    """The bundled demo corpus: fictional stories told by fictional outlets, as HTML and scraped text."""
+    return Path(str(resources.files("storylens") / "demo" / "corpus"))
+
+
+def demo_gold() -> dict[str, Any]:
+    return dict(json.loads((demo_corpus().parent / "gold.json").read_text(encoding="utf-8")))

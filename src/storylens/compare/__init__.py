@@ -1,0 +1,55 @@
+"""Compare: what every outlet reports, what only one reports, and where they differ."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from storylens.analyze import analyze_many
+from storylens.compare.align import align
+from storylens.compare.digest import digest_lines, digest_markdown
+from storylens.compare.discrepancies import find_discrepancies
+from storylens.compare.timeline import build_timeline
+from storylens.model import Article, Comparison, iso
+
+
+def story_day(articles: list[Article]) -> date | None:
+    """The reference day for undated articles: the earliest publication day in the story."""
+    days = [a.day for a in articles if a.day]
+    return min(days) if days else None
+
+
+def compare(articles: list[Article], align_threshold: float = 0.3) -> Comparison:
+    analyses = list(analyze_many(articles, reference=story_day(articles)))
+    facts, sims, refs = align(analyses, align_threshold)
+    return Comparison(
+        analyses=analyses,
+        facts=facts,
+        discrepancies=find_discrepancies(analyses, sims, refs),
+        timeline=build_timeline(analyses),
+    )
+
+
+def to_report(comparison: Comparison) -> dict[str, Any]:
+    """The comparison as the JSON object of the evaluation contract (CONTRACT.md, command 3)."""
+    return {
+        "articles": [{"id": a.id, "input": a.input, "title": a.title, "outlet": a.outlet,
+                      "published": iso(a.published)} for a in comparison.articles],
+        "sentences": [{"id": f"{a.article.id}:s{s.index}", "article": a.article.id,
+                       "text": s.of(a.article.text), "start": s.start, "end": s.end}
+                      for a in comparison.analyses for s in a.sentences],
+        "facts": [{"kind": f.kind, "sentences": [r.key for r in f.sentences], "score": round(f.score, 3)}
+                  for f in comparison.facts],
+        "discrepancies": [{"kind": d.kind, "note": d.note,
+                           "values": [{"article": v.article, "text": v.text} for v in d.values]}
+                          for d in comparison.discrepancies],
+        "quotes": [{"article": a.article.id, "sentence": f"{a.article.id}:s{q.sentence}", "speaker": q.speaker,
+                    "text": q.text, "cue": q.cue, "start": q.start, "end": q.end}
+                   for a in comparison.analyses for q in a.quotes],
+        "timeline": [{"date": e.date.isoformat(), "sentence": e.sentence.key, "text": e.text,
+                      "expression": e.expression} for e in comparison.timeline],
+        "digest": [{"text": text, "outlets": outlets, "kind": kind} for text, outlets, kind in digest_lines(comparison)],
+    }
+
+
+__all__ = ["compare", "digest_markdown", "story_day", "to_report"]

@@ -1,0 +1,99 @@
+"""Fact alignment: sentences of different articles that report the same fact.
+
+First version: TF-IDF cosine over word uni- and bigrams fitted on the story's own sentences, with
+shared quotations as extra evidence. One sentence may align with several (one long sentence can
+report what two short ones do).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from rapidfuzz import fuzz
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from storylens.model import Analysis, Fact, SentenceRef
+
+QUOTE_MATCH = 85  # rapidfuzz partial ratio at which two quotations are the same words
+
+
+def sentence_refs(analyses: list[Analysis]) -> list[tuple[SentenceRef, str]]:
+    return [(SentenceRef(a.article.id, s.index), s.of(a.article.text))
+            for a in analyses for s in a.sentences]
+
+
+def similarity_matrix(texts: list[str]) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, 0))
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), stop_words="english", sublinear_tf=True,
+                                 token_pattern=r"(?u)\b\w[\w'’-]*\w\b|\b\d+\b")
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # only stop words in the whole story
+        return np.zeros((len(texts), len(texts)))
+    return np.asarray((matrix @ matrix.T).todense())
+
+
+def quote_similarity(analyses: list[Analysis], refs: list[tuple[SentenceRef, str]]) -> np.ndarray:
+    """1.0 for sentence pairs that carry the same quotation (four words or more), else 0."""
+    position = {ref.key: n for n, (ref, _) in enumerate(refs)}
+    quoted: list[tuple[int, str]] = []
+    for a in analyses:
+        for q in a.quotes:
+            if len(q.text.split()) >= 4:
+                quoted.append((position[SentenceRef(a.article.id, q.sentence).key], _fold(q.text)))
+    out = np.zeros((len(refs), len(refs)))
+    for i, (si, qi) in enumerate(quoted):
+        for sj, qj in quoted[i + 1 :]:
+            if refs[si][0].article != refs[sj][0].article and fuzz.partial_ratio(qi, qj) >= QUOTE_MATCH:
+                out[si, sj] = out[sj, si] = 1.0
+    return out
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+def align(analyses: list[Analysis], threshold: float) -> tuple[list[Fact], np.ndarray, list]:
+    """Shared facts (a sentence with its matches in other articles) and single-source facts."""
+    refs = sentence_refs(analyses)
+    sims = np.maximum(similarity_matrix([t for _, t in refs]), quote_similarity(analyses, refs))
+    articles = [r.article for r, _ in refs]
+    groups: list[frozenset[int]] = []
+    for i in range(len(refs)):
+        partners = [j for j in range(len(refs)) if articles[j] != articles[i] and sims[i, j] >= threshold]
+        if partners:
+            groups.append(frozenset([i, *partners]))
+    groups = _maximal(groups)
+    facts = [Fact("shared", [refs[n][0] for n in sorted(g)], score=_mean_pair(sims, g, articles))
+             for g in groups]
+    aligned = set().union(*groups) if groups else set()
+    singles = [Fact("single", [refs[n][0]], score=_importance(refs[n][0], refs[n][1], analyses))
+               for n in range(len(refs)) if n not in aligned]
+    facts.sort(key=lambda f: (-len({r.article for r in f.sentences}), -f.score))
+    singles.sort(key=lambda f: -f.score)
+    return facts + singles, sims, refs
+
+
+def _maximal(groups: list[frozenset[int]]) -> list[frozenset[int]]:
+    unique = sorted(set(groups), key=len, reverse=True)
+    kept: list[frozenset[int]] = []
+    for g in unique:
+        if not any(g <= k for k in kept):
+            kept.append(g)
+    return kept
+
+
+def _mean_pair(sims: np.ndarray, group: frozenset[int], articles: list[str]) -> float:
+    pairs = [sims[i, j] for i in group for j in group if i < j and articles[i] != articles[j]]
+    return float(np.mean(pairs)) if pairs else 0.0
+
+
+def _importance(ref: SentenceRef, text: str, analyses: list[Analysis]) -> float:
+    """Lead sentences matter most in news; names and numbers make a sentence a fact, not colour."""
+    analysis = next(a for a in analyses if a.article.id == ref.article)
+    sentence = analysis.sentences[ref.index]
+    names = sum(1 for m in analysis.entities if sentence.start <= m.start < sentence.end)
+    numbers = len(re.findall(r"\d", text)) > 0
+    return 1.0 / (1 + ref.index) + 0.1 * min(names, 3) + 0.1 * numbers

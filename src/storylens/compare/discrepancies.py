@@ -1,0 +1,115 @@
+"""Details the articles give differently: quote wording, name spelling, numbers, negation.
+
+Precision matters more than volume, so each rule only fires on strong evidence: quotations that
+are clearly the same quotation, names that differ by a letter or two in one word, numbers and
+negations inside sentences that clearly report the same fact.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from itertools import combinations
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from storylens.model import Analysis, Discrepancy, SentenceRef, Value
+
+SAME_QUOTE = 80        # partial ratio: the two quotations are versions of one
+SAME_FACT = 0.5        # sentence similarity for number and negation checks
+NAME_LETTERS = 80      # ratio between two spellings of one word of a name
+NEGATION = re.compile(r"\b(?:not|no|never|none|nor|denied|denies|deny|refused|rejected)\b|n't\b", re.I)
+NUMBER = re.compile(r"\b\d[\d,.]*\b(?:\s*(?:%|percent|per cent|million|billion|thousand))?", re.I)
+_WORD = re.compile(r"[\w'’-]+")
+
+
+def find_discrepancies(analyses: list[Analysis], sims: np.ndarray,
+                       refs: list[tuple[SentenceRef, str]]) -> list[Discrepancy]:
+    found = quote_wording(analyses) + name_spelling(analyses) + fact_details(sims, refs)
+    unique: dict[tuple, Discrepancy] = {}
+    for d in found:
+        key = (d.kind, frozenset((v.article, _fold(v.text)) for v in d.values))
+        unique.setdefault(key, d)
+    return list(unique.values())
+
+
+def quote_wording(analyses: list[Analysis]) -> list[Discrepancy]:
+    out = []
+    for a, b in combinations(analyses, 2):
+        for qa in a.quotes:
+            for qb in b.quotes:
+                if min(len(qa.text.split()), len(qb.text.split())) < 4:
+                    continue
+                if _fold(qa.text) == _fold(qb.text) or fuzz.partial_ratio(_fold(qa.text), _fold(qb.text)) < SAME_QUOTE:
+                    continue
+                for left, right in word_differences(qa.text, qb.text):
+                    out.append(Discrepancy("quote_wording", [Value(a.article.id, left), Value(b.article.id, right)],
+                                           note=f"quoted differently: {qa.speaker or 'unknown speaker'}"))
+    return out
+
+
+def word_differences(x: str, y: str) -> list[tuple[str, str]]:
+    """Word-level differences inside the stretch the two texts share, each with one word of context."""
+    wx, wy = _WORD.findall(x), _WORD.findall(y)
+    fx, fy = [w.casefold() for w in wx], [w.casefold() for w in wy]
+    matcher = difflib.SequenceMatcher(a=fx, b=fy, autojunk=False)
+    blocks = [blk for blk in matcher.get_matching_blocks() if blk.size]
+    if len(blocks) < 2 and not (blocks and blocks[0].size >= 3):
+        return []
+    lo_x, hi_x = blocks[0].a, blocks[-1].a + blocks[-1].size
+    diffs = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal" or i1 < lo_x or i2 > hi_x:
+            continue
+        left = " ".join(wx[max(i1 - 1, 0) : i2 + 1])
+        right = " ".join(wy[max(j1 - 1, 0) : j2 + 1])
+        if _fold(left) != _fold(right):
+            diffs.append((left, right))
+    return diffs
+
+
+def name_spelling(analyses: list[Analysis]) -> list[Discrepancy]:
+    names = {a.article.id: {m.canonical for m in a.entities if m.label in ("PERSON", "ORG", "GPE")}
+             for a in analyses}
+    out = []
+    for a, b in combinations(analyses, 2):
+        for x in names[a.article.id]:
+            for y in names[b.article.id]:
+                if spelling_variants(x, y) and y not in names[a.article.id] and x not in names[b.article.id]:
+                    out.append(Discrepancy("name_spelling", [Value(a.article.id, x), Value(b.article.id, y)],
+                                           note="one name spelled two ways"))
+    return out
+
+
+def spelling_variants(x: str, y: str) -> bool:
+    """Same name but for one word spelled a little differently ('Qassam' / 'Qassem')."""
+    tx, ty = x.split(), y.split()
+    if len(tx) != len(ty) or x == y:
+        return False
+    differing = [(p, q) for p, q in zip(tx, ty, strict=True) if p != q]
+    if len(differing) != 1:
+        return False
+    p, q = differing[0]
+    return (min(len(p), len(q)) >= 4 and p[0].casefold() == q[0].casefold() and p.casefold() != q.casefold()
+            and fuzz.ratio(p.casefold(), q.casefold()) >= NAME_LETTERS)
+
+
+def fact_details(sims: np.ndarray, refs: list[tuple[SentenceRef, str]]) -> list[Discrepancy]:
+    out = []
+    for i, j in zip(*np.nonzero(np.triu(sims, 1) >= SAME_FACT), strict=True):
+        (ri, ti), (rj, tj) = refs[i], refs[j]
+        if ri.article == rj.article:
+            continue
+        ni, nj = set(NUMBER.findall(ti)), set(NUMBER.findall(tj))
+        if ni and nj and ni - nj and nj - ni:
+            out.append(Discrepancy("number", [Value(ri.article, ", ".join(sorted(ni - nj))),
+                                              Value(rj.article, ", ".join(sorted(nj - ni)))]))
+        if bool(NEGATION.search(ti)) != bool(NEGATION.search(tj)):
+            out.append(Discrepancy("negation", [Value(ri.article, ti), Value(rj.article, tj)],
+                                   note="one says it, the other denies it"))
+    return out
+
+
+def _fold(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
