@@ -48,7 +48,7 @@ def clean_html(doc: RawDocument, dayfirst: bool = True) -> Article:
         tree = lxml.html.fromstring(doc.content)
     except (etree.ParserError, ValueError) as err:
         raise InputError(doc.source, f"cannot parse HTML: {err}") from err
-    extracted = trafilatura.bare_extraction(tree, url=doc.url, include_comments=False, with_metadata=True)
+    extracted = trafilatura.bare_extraction(doc.content, url=doc.url, include_comments=False, with_metadata=True)
     if extracted is None or not (extracted.text or "").strip():
         raise InputError(doc.source, "no article text found in the page",
                          "is it an index or a page that needs JavaScript?")

@@ -120,8 +120,10 @@ def record_to_document(record: Any, where: str) -> RawDocument:
         kind, content = "html", html
     elif isinstance(text, str) and text.strip():
         kind, content = "clean", text
+    elif isinstance(record.get("title"), str) and record["title"].strip():
+        kind, content = "clean", record["title"]  # a headline-only record (feeds, roundups)
     else:
-        raise InputError(where, "record has neither 'html' nor 'text'")
+        raise InputError(where, "record has no 'html', 'text' or 'title'")
     published = record.get("published")
     return RawDocument(
         source=where,
