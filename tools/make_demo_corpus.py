@@ -123,6 +123,7 @@ def render_eastfield(story: str, a: dict, when: datetime | None) -> str:
     lines.append(f"{CAPTIONS[story]}. Credit: Eastfield Radio\n")
     lines += [p + "\n" for p in paras[2:]]
     lines.append("  • Listen to the Eastfield Radio news podcast every morning from 7am\n")
+    lines.append("© 2025 Eastfield Radio")
     return "\n".join(lines)
 
 

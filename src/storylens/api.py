@@ -23,8 +23,8 @@ from storylens.errors import InputError, StorylensError
 from storylens.ingest import read_inputs
 from storylens.ingest.files import parse_jsonl
 from storylens.model import Analysis, Article, Comparison, RawDocument, Rejection, Story
-from storylens.stories import StoryStream
 from storylens.store import SQLiteStore
+from storylens.stories import StoryStream
 
 Progress = Callable[[int], None]
 

@@ -26,7 +26,7 @@ class Settings:
         20.0, "Largest input file or record read, in MiB; bigger inputs are rejected, not truncated."
     )
     story_threshold: float = _knob(
-        0.25, "Similarity (0-1) an article needs with a story to join it; lower merges more."
+        0.2, "Similarity (0-1) an article needs with a story to join it; lower merges more."
     )
     story_window_days: float = _knob(
         7.0, "Stories with no article for this many days stop taking new ones (dated articles only)."

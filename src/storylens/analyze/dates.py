@@ -20,7 +20,7 @@ RELATIVE = re.compile(
     + r"(?:\s+(?:morning|afternoon|evening|night))?\b"
     r"|\b(?:yesterday|today|tonight|tomorrow|last night)\b"
     r"|\b(?:over|at|during|on) the weekend\b|\blast weekend\b"
-    r"|\b(?:last|next) (?:week|month|year)\b",
+    r"|\b(?:last|next) week\b",
     re.IGNORECASE,
 )
 _DAY_MONTH = re.compile(
@@ -60,9 +60,9 @@ def _relative(expression: str, ref: date) -> date | None:
         return ref + timedelta(days=1)
     if "weekend" in e:
         return ref - timedelta(days=(ref.weekday() - 5) % 7 or 7)  # the Saturday before
-    for unit, days in (("week", 7), ("month", 30), ("year", 365)):
-        if unit in e:
-            return ref + timedelta(days=days if e.startswith("next") else -days)
+    if "week" in e:  # "last week" is not one day: its Monday stands for it
+        monday = ref - timedelta(days=ref.weekday())
+        return monday + timedelta(days=7 if e.startswith("next") else -7)
     for number, name in enumerate(WEEKDAYS):
         if name in e:
             if e.startswith(("next", "this coming", "until", "by")):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from storylens.clean.dates import is_dateline
 from storylens.model import Removed
 
 RELATED_HEADING = re.compile(
@@ -62,7 +63,7 @@ class Lines:
     byline: str | None = None
 
 
-def strip_boilerplate(paragraphs: list[str], header_lines: int = 6) -> Lines:
+def strip_boilerplate(paragraphs: list[str], header_lines: int = 6, title: str | None = None) -> Lines:
     """Apply the rules to a list of paragraphs (one per line of text, empty lines dropped)."""
     out = Lines()
     paragraphs = [p.strip() for p in paragraphs if p.strip()]
@@ -71,8 +72,16 @@ def strip_boilerplate(paragraphs: list[str], header_lines: int = 6) -> Lines:
         line = paragraphs[i]
         nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else ""
         if _is_related_heading(line, paragraphs[i + 1 :]):
-            out.removed.extend(Removed(p, "related-links list") for p in paragraphs[i:])
+            for p in paragraphs[i:]:
+                copyright = COPYRIGHT.match(p) if len(p.split()) <= 12 else None
+                out.removed.append(Removed(p, "copyright notice" if copyright else "related-links list"))
+                if copyright and out.outlet is None:
+                    out.outlet = copyright.group(1).strip()
             break
+        if i < header_lines and title and line.casefold() == title.strip().casefold():
+            out.removed.append(Removed(line, "title (kept as metadata)"))
+            i += 1
+            continue
         if nxt and _is_caption_pair(line, nxt):
             out.removed.append(Removed(line, "photo caption"))
             out.removed.append(Removed(nxt, "photo caption and credit"))
@@ -114,6 +123,8 @@ def line_reason(line: str, near_top: bool = False) -> str | None:
         return "copyright notice"
     if near_top and words <= 8 and BYLINE.match(line):
         return "byline"
+    if near_top and is_dateline(line):
+        return "dateline (kept as metadata)"
     return None
 
 

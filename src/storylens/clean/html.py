@@ -49,10 +49,11 @@ def clean_html(doc: RawDocument, dayfirst: bool = True) -> Article:
     except (etree.ParserError, ValueError) as err:
         raise InputError(doc.source, f"cannot parse HTML: {err}") from err
     extracted = trafilatura.bare_extraction(doc.content, url=doc.url, include_comments=False, with_metadata=True)
-    if extracted is None or not (extracted.text or "").strip():
+    if not isinstance(extracted, trafilatura.settings.Document) or not (extracted.text or "").strip():
         raise InputError(doc.source, "no article text found in the page",
                          "is it an index or a page that needs JavaScript?")
-    lines = strip_boilerplate((extracted.text or "").splitlines(), header_lines=3)
+    lines = strip_boilerplate((extracted.text or "").splitlines(), header_lines=3,
+                              title=doc.title or extracted.title)
     if not lines.kept:
         raise InputError(doc.source, "the page's main text is all page furniture")
     text = "\n\n".join(lines.kept)

@@ -48,7 +48,8 @@ def to_report(comparison: Comparison) -> dict[str, Any]:
                    for a in comparison.analyses for q in a.quotes],
         "timeline": [{"date": e.date.isoformat(), "sentence": e.sentence.key, "text": e.text,
                       "expression": e.expression} for e in comparison.timeline],
-        "digest": [{"text": text, "outlets": outlets, "kind": kind} for text, outlets, kind in digest_lines(comparison)],
+        "digest": [{"text": text, "outlets": outlets, "kind": kind}
+                   for text, outlets, kind in digest_lines(comparison)],
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storylens.model import Comparison, Fact
+from storylens.model import Comparison, Fact, SentenceRef
 
 CONSENSUS_LINES = 6
 SINGLE_LINES = 4
@@ -16,7 +16,7 @@ def outlet_name(comparison: Comparison, article_id: str) -> str:
 def digest_lines(comparison: Comparison) -> list[tuple[str, list[str], str]]:
     """(sentence, outlets citing it, kind) — consensus first, then single-source facts."""
     texts = {(a.article.id, s.index): s.of(a.article.text) for a in comparison.analyses for s in a.sentences}
-    lines = []
+    lines: list[tuple[str, list[str], str]] = []
     shared = [f for f in comparison.facts if f.kind == "shared"][:CONSENSUS_LINES]
     singles = [f for f in comparison.facts if f.kind == "single"][:SINGLE_LINES]
     for fact in shared + singles:
@@ -26,7 +26,7 @@ def digest_lines(comparison: Comparison) -> list[tuple[str, list[str], str]]:
     return lines
 
 
-def _representative(fact: Fact):  # type: ignore[no-untyped-def]
+def _representative(fact: Fact) -> SentenceRef:
     return min(fact.sentences, key=lambda r: r.index)
 
 

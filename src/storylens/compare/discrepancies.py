@@ -16,7 +16,9 @@ from rapidfuzz import fuzz
 
 from storylens.model import Analysis, Discrepancy, SentenceRef, Value
 
-SAME_QUOTE = 80        # partial ratio: the two quotations are versions of one
+SAME_QUOTE = 88        # partial ratio: the two quotations are versions of one
+MAX_EDIT_WORDS = 3     # a wording difference is a few words; more is a different quotation
+MAX_EDITS = 2
 SAME_FACT = 0.5        # sentence similarity for number and negation checks
 NAME_LETTERS = 80      # ratio between two spellings of one word of a name
 NEGATION = re.compile(r"\b(?:not|no|never|none|nor|denied|denies|deny|refused|rejected)\b|n't\b", re.I)
@@ -58,10 +60,12 @@ def word_differences(x: str, y: str) -> list[tuple[str, str]]:
     if len(blocks) < 2 and not (blocks and blocks[0].size >= 3):
         return []
     lo_x, hi_x = blocks[0].a, blocks[-1].a + blocks[-1].size
+    edits = [(i1, i2, j1, j2) for op, i1, i2, j1, j2 in matcher.get_opcodes()
+             if op != "equal" and lo_x <= i1 and i2 <= hi_x]
+    if len(edits) > MAX_EDITS or any(max(i2 - i1, j2 - j1) > MAX_EDIT_WORDS for i1, i2, j1, j2 in edits):
+        return []
     diffs = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal" or i1 < lo_x or i2 > hi_x:
-            continue
+    for i1, i2, j1, j2 in edits:
         left = " ".join(wx[max(i1 - 1, 0) : i2 + 1])
         right = " ".join(wy[max(j1 - 1, 0) : j2 + 1])
         if _fold(left) != _fold(right):

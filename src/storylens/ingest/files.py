@@ -15,7 +15,7 @@ from typing import Any
 
 from storylens.clean.dates import parse_date
 from storylens.errors import InputError
-from storylens.model import RawDocument, Rejection
+from storylens.model import InputKind, RawDocument, Rejection
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 TEXT_SUFFIXES = (".txt", ".txt.gz")
@@ -61,7 +61,7 @@ def read_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejection]:
     if kind == "jsonl":
         yield from parse_jsonl(text, str(path))
     else:
-        yield RawDocument(source=str(path), kind=kind, content=text)
+        yield RawDocument(source=str(path), kind="html" if kind == "html" else "text", content=text)
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -116,6 +116,7 @@ def record_to_document(record: Any, where: str) -> RawDocument:
     if not isinstance(record, dict):
         raise InputError(where, "a JSONL line must be an object")
     html, text = record.get("html"), record.get("text")
+    kind: InputKind
     if isinstance(html, str) and html.strip():
         kind, content = "html", html
     elif isinstance(text, str) and text.strip():
@@ -127,7 +128,7 @@ def record_to_document(record: Any, where: str) -> RawDocument:
     published = record.get("published")
     return RawDocument(
         source=where,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         content=content,
         title=_string(record.get("title")),
         url=_string(record.get("url")),

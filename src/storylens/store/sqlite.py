@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from storylens.errors import NotFoundError, StoreError
-from storylens.model import Article, Rejection, Removed, Story, iso
+from storylens.model import Article, Rejection, Removed, Story
 
 # Each entry moves the schema from version N to N+1; never edit one that has shipped.
 MIGRATIONS: list[str] = [

@@ -21,7 +21,7 @@ class Assignment:
 class StoryStream:
     """The stories stage as a stream: duplicates join their original's story, others are clustered."""
 
-    def __init__(self, threshold: float = 0.25, window_days: float = 7.0,
+    def __init__(self, threshold: float = 0.2, window_days: float = 7.0,
                  duplicate_threshold: float = 0.7) -> None:
         self.clusterer = OnlineClusterer(threshold, window_days)
         self.duplicates = DuplicateIndex(duplicate_threshold)

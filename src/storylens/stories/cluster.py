@@ -47,7 +47,7 @@ class _Story:
 class OnlineClusterer:
     """Assigns articles to stories one at a time, looking only at what came before."""
 
-    def __init__(self, threshold: float = 0.25, window_days: float = 7.0) -> None:
+    def __init__(self, threshold: float = 0.2, window_days: float = 7.0) -> None:
         self.threshold = threshold
         self.window_days = window_days
         self.doc_freq: Counter[str] = Counter()
