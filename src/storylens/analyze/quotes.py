@@ -171,6 +171,9 @@ def _cue_and_subject(doc: Doc, frame: list[Sentence], inside: list[tuple[int, in
 
 
 def _verbal(token: Token) -> bool:
+    """A speech verb in use, not part of a compound such as "so-called"."""
+    if token.i > 0 and token.doc[token.i - 1].text in ("-", "‑") and not token.doc[token.i - 1].whitespace_:
+        return False
     return token.pos_ in ("VERB", "AUX") or token.lower_ == "according"
 
 

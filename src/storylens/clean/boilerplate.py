@@ -32,9 +32,10 @@ CALL_TO_ACTION = re.compile(
     re.IGNORECASE,
 )
 CREDIT = re.compile(
-    r"(?:\b(?:picture|pictures|photo|photograph|image|credit|source|footage)s?\s*:\s*[^.:]{1,60}\.?|"
+    r"(?:(?:^|[.!?]\s+|\s[-–|]\s)(?:picture|pictures|photo|photograph|image|credit|source|footage)s?\s*:"
+    r"\s*[^.:,;]{1,50}\.?|"
     r"\((?:photo|picture|image|credit)s?\s*:?[^)]{1,60}\)|"
-    r"\b(?:getty images|ap photo|afp via getty|reuters|shutterstock|pa wire|pa media|epa)"
+    r"(?:^|[.!?]\s+)(?:getty images|ap photo|afp via getty|reuters|shutterstock|pa wire|pa media|epa)"
     r"(?:/[^.]{1,40})?\.?)$",
     re.IGNORECASE,
 )
@@ -48,7 +49,7 @@ PAGE_LABEL = re.compile(
 )
 COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}\s*)?(.+?)(?:\s*\d{4})?[.\s]*$",
                        re.IGNORECASE)
-BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})(?:\s*[,|–-].*)?$")
+BYLINE = re.compile(r"^[Bb]y\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})(?:\s*[,|–-].*)?$")
 TERMINAL = re.compile(r"[.!?:;\"”’')\]]\s*$")
 RELATED_TAIL_HEADLINE_SHARE = 0.5
 

@@ -16,13 +16,14 @@ from rapidfuzz import fuzz
 
 from storylens.model import Analysis, Discrepancy, SentenceRef, Value
 
-SAME_QUOTE = 88        # partial ratio: the two quotations are versions of one
+SAME_QUOTE = 80        # partial ratio: the two quotations are versions of one
 MAX_EDIT_WORDS = 3     # a wording difference is a few words; more is a different quotation
 MAX_EDITS = 2
-SAME_FACT = 0.5        # sentence similarity for number and negation checks
+SAME_NUMBER_FACT = 0.3  # sentence similarity for the number check (the unit must match too)
+SAME_FACT = 0.5        # sentence similarity for the negation check
 NAME_LETTERS = 80      # ratio between two spellings of one word of a name
 NEGATION = re.compile(r"\b(?:not|no|never|none|nor|denied|denies|deny|refused|rejected)\b|n't\b", re.I)
-NUMBER = re.compile(r"\b\d[\d,.]*\b(?:\s*(?:%|percent|per cent|million|billion|thousand))?", re.I)
+NUMBER = re.compile(r"\b(\d[\d,.]*\d|\d)\s*(%|per cent|percent|million|billion|thousand|[a-z]+)", re.I)
 _WORD = re.compile(r"[\w'’-]+")
 
 
@@ -101,18 +102,30 @@ def spelling_variants(x: str, y: str) -> bool:
 
 def fact_details(sims: np.ndarray, refs: list[tuple[SentenceRef, str]]) -> list[Discrepancy]:
     out = []
-    for i, j in zip(*np.nonzero(np.triu(sims, 1) >= SAME_FACT), strict=True):
+    for i, j in zip(*np.nonzero(np.triu(sims, 1) >= SAME_NUMBER_FACT), strict=True):
         (ri, ti), (rj, tj) = refs[i], refs[j]
         if ri.article == rj.article:
             continue
-        ni, nj = set(NUMBER.findall(ti)), set(NUMBER.findall(tj))
-        if ni and nj and ni - nj and nj - ni:
-            out.append(Discrepancy("number", [Value(ri.article, ", ".join(sorted(ni - nj))),
-                                              Value(rj.article, ", ".join(sorted(nj - ni)))]))
-        if bool(NEGATION.search(ti)) != bool(NEGATION.search(tj)):
+        for unit, (xs, ys) in _numbers_by_unit(ti, tj).items():
+            if xs - ys and ys - xs:
+                out.append(Discrepancy("number", [Value(ri.article, " / ".join(f"{x} {unit}" for x in sorted(xs - ys))),
+                                                  Value(rj.article, " / ".join(f"{y} {unit}" for y in sorted(ys - xs)))],
+                                       note=f"a different number of {unit}"))
+        if sims[i, j] >= SAME_FACT and bool(NEGATION.search(ti)) != bool(NEGATION.search(tj)):
             out.append(Discrepancy("negation", [Value(ri.article, ti), Value(rj.article, tj)],
                                    note="one says it, the other denies it"))
     return out
+
+
+def _numbers_by_unit(x: str, y: str) -> dict[str, tuple[set[str], set[str]]]:
+    """Numbers of the same unit in both sentences ('300 jobs' / '350 jobs'); others are not comparable."""
+    def by_unit(text: str) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for number, unit in NUMBER.findall(text):
+            found.setdefault(unit.casefold(), set()).add(number)
+        return found
+    ux, uy = by_unit(x), by_unit(y)
+    return {unit: (ux[unit], uy[unit]) for unit in ux.keys() & uy.keys()}
 
 
 def _fold(text: str) -> str:

@@ -1,0 +1,71 @@
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storylens.analyze import analyze, split_sentences
+from storylens.analyze.dates import find_dates
+from storylens.analyze.entities import strip_title
+from storylens.model import Article
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .\n\"“”Mr.U.S.?!")), max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_sentence_offsets_stay_inside_the_text_and_in_order(text: str) -> None:
+    sentences = split_sentences(text)
+    previous_end = 0
+    for s in sentences:
+        assert 0 <= previous_end <= s.start < s.end <= len(text)
+        assert s.of(text).strip() == s.of(text)
+        previous_end = s.end
+
+
+def test_abbreviations_do_not_end_sentences() -> None:
+    text = "Gen. Milley met Mr. Esper in the U.S. capital. They spoke for an hour."
+    assert [s.of(text) for s in split_sentences(text)] == [
+        "Gen. Milley met Mr. Esper in the U.S. capital.", "They spoke for an hour."]
+
+
+def test_titles_are_stripped_from_names() -> None:
+    assert strip_title("Defence secretary Mark Esper") == "Mark Esper"
+    assert strip_title("Gen Milley") == "Milley"
+    assert strip_title("Brigadier General William Seely") == "William Seely"
+
+
+def quotes_of(text: str) -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker) for q in analyze(Article.create(text)).quotes]
+
+
+def test_pronoun_speaker_resolves_to_the_named_person() -> None:
+    text = ("Fire chief Mirela Dragan visited the hills on Wednesday.\n\n"
+            "\"We are fighting this fire on three fronts,\" she said.")
+    assert quotes_of(text) == [("We are fighting this fire on three fronts,", "Mirela Dragan")]
+
+
+def test_surname_mention_resolves_to_the_full_name() -> None:
+    text = ("Defence Secretary Mark Esper spoke to reporters.\n\n"
+            "\"There has been no decision to leave,\" Mr Esper said.")
+    assert quotes_of(text)[0][1] == "Mark Esper"
+
+
+def test_quote_in_the_next_paragraph_inherits_its_speaker() -> None:
+    text = ("\"The talks went well,\" union leader Tomasz Wieczorek said.\n\n"
+            "\"We expect an agreement before the weekend.\"")
+    assert [s for _, s in quotes_of(text)] == ["Tomasz Wieczorek", "Tomasz Wieczorek"]
+
+
+def test_scare_quotes_are_not_quotes_of_a_person() -> None:
+    assert quotes_of("The so-called \"peace plan\" was published on Monday.") == []
+
+
+def test_relative_dates_resolve_against_the_reference_day() -> None:
+    monday = date(2020, 1, 6)
+    found = {d.text: d.date for d in find_dates("He died on Friday and was buried on Monday, "
+                                                "after a vote over the weekend.", monday)}
+    assert found == {"on Friday": date(2020, 1, 3), "on Monday": date(2020, 1, 6),
+                     "over the weekend": date(2020, 1, 4)}
+
+
+def test_absolute_dates_need_no_reference() -> None:
+    (found,) = find_dates("The bridge opened on 3 March 2021.", None)
+    assert found.date == date(2021, 3, 3)

@@ -1,0 +1,99 @@
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from storylens.ingest import read_inputs
+from storylens.model import RawDocument, Rejection
+
+MAX = 1 << 20
+
+
+def read(*paths: Path, max_bytes: int = MAX) -> list[RawDocument | Rejection]:
+    return list(read_inputs(paths, max_bytes))
+
+
+def test_folder_is_read_recursively_in_sorted_order(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "two.txt").write_text("Second article text.")
+    (tmp_path / "a.html").write_text("<html><body><p>First.</p></body></html>")
+    (tmp_path / "notes.md").write_text("ignored: not an article format")
+    docs = read(tmp_path)
+    assert [Path(d.source).name for d in docs] == ["a.html", "two.txt"]
+    assert [d.kind for d in docs] == ["html", "text"]
+
+
+def test_gzipped_html_is_unpacked(tmp_path: Path) -> None:
+    path = tmp_path / "page.html.gz"
+    path.write_bytes(gzip.compress("<p>Zürich café</p>".encode()))
+    (doc,) = read(path)
+    assert isinstance(doc, RawDocument) and "Zürich café" in doc.content
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty input"),
+        ("blank.txt", b"  \n\n ", "empty input"),
+        ("binary.html", bytes(range(256)) * 8, "binary content"),
+        ("corrupt.html.gz", b"\x1f\x8b\x08\x00garbage", "cannot read"),
+        ("photo.jpg", b"\xff\xd8\xff", None),  # not an article format: skipped in folders, rejected by name
+    ],
+)
+def test_bad_inputs_are_rejected_with_a_reason_naming_the_file(
+        tmp_path: Path, name: str, content: bytes, reason: str | None) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    good = tmp_path / "good.txt"
+    good.write_text("A good article that must still be read.")
+    results = read(path, good)
+    rejection, ok = results
+    assert isinstance(rejection, Rejection) and rejection.input == str(path)
+    assert reason is None or reason in rejection.reason
+    assert isinstance(ok, RawDocument), "the run must go on after a bad input"
+
+
+def test_wrongly_encoded_text_is_decoded_by_detection(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Le président a déclaré que la décision était définitive. " .encode("latin-1") * 5)
+    (doc,) = read(path)
+    assert isinstance(doc, RawDocument) and "président" in doc.content
+
+
+def test_undecodable_bytes_are_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "junk.txt"
+    path.write_bytes(bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D, 0x07, 0x1B]) * 400)
+    (rejection,) = read(path)
+    assert isinstance(rejection, Rejection)
+
+
+def test_oversized_input_is_rejected_not_truncated(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    path.write_text("word " * 1000)
+    (rejection,) = read(path, max_bytes=100)
+    assert isinstance(rejection, Rejection) and "larger than" in rejection.reason
+
+
+def test_missing_path_is_rejected(tmp_path: Path) -> None:
+    (rejection,) = read(tmp_path / "nope.html")
+    assert isinstance(rejection, Rejection) and "no such file" in rejection.reason
+
+
+def test_jsonl_records_and_bad_lines(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    lines = [
+        json.dumps({"id": "x1", "title": "T", "text": "Body one.", "published": "2020-01-06", "source": "Wire"}),
+        "{not json",
+        json.dumps({"id": "x2", "html": "<p>Body two.</p>"}),
+        json.dumps(["a list"]),
+        json.dumps({"id": "x3"}),
+    ]
+    path.write_text("\n".join(lines))
+    results = read(path)
+    kinds = [(type(r).__name__, getattr(r, "kind", None)) for r in results]
+    assert kinds == [("RawDocument", "clean"), ("Rejection", None), ("RawDocument", "html"),
+                     ("Rejection", None), ("Rejection", None)]
+    first = results[0]
+    assert isinstance(first, RawDocument) and first.outlet == "Wire" and first.published is not None
+    assert isinstance(results[1], Rejection) and results[1].input.endswith("feed.jsonl:2")

@@ -1,0 +1,77 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storylens.errors import NotFoundError, StoreError
+from storylens.model import Article, Rejection, Removed
+from storylens.store import SQLiteStore
+from storylens.store.sqlite import MIGRATIONS
+
+
+def article(text: str, **meta: object) -> Article:
+    return Article.create(text, title="T", removed=[Removed("Home", "navigation")], **meta)
+
+
+def test_schema_is_migrated_to_the_latest_version(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "s.db") as store:
+        assert store.schema_version == len(MIGRATIONS)
+    with SQLiteStore(tmp_path / "s.db") as store:  # reopening migrates nothing twice
+        assert store.schema_version == len(MIGRATIONS)
+
+
+def test_adding_the_same_article_twice_is_a_no_op(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "s.db") as store:
+        a = article("Body text.")
+        assert store.add_articles([a]) == [a.id]
+        assert store.add_articles([article("Body   text.")]) == []  # same content, other spacing
+        (back,) = store.articles()
+        assert back.text == "Body text." and back.removed == [Removed("Home", "navigation")]
+
+
+def test_a_failed_write_leaves_nothing_half_written(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "s.db") as store:
+        bad = article("Second.")
+        bad.removed = [Removed("x", None)]  # type: ignore[arg-type]  # NOT NULL violation mid-batch
+        with pytest.raises(sqlite3.IntegrityError):
+            store.add_articles([article("First."), bad])
+        assert store.articles() == []
+
+
+def test_stories_group_articles_and_record_duplicates(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "s.db") as store:
+        a, b = article("One.", outlet="A"), article("Two.", outlet="B")
+        store.add_articles([a, b])
+        store.assign_stories({a.id: "s1", b.id: "s1"}, {b.id: a.id})
+        (story,) = store.stories()
+        assert story.article_ids == [a.id, b.id] and story.outlets == ["A", "B"]
+        assert story.duplicates == {b.id: a.id}
+        assert store.story("s1").id == "s1"
+        with pytest.raises(NotFoundError):
+            store.story("nope")
+
+
+def test_stored_comparison_goes_stale_when_the_story_grows(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "s.db") as store:
+        a, b = article("One."), article("Two.")
+        store.add_articles([a, b])
+        store.assign_stories({a.id: "s1"}, {})
+        store.save_comparison("s1", {"articles": [{"id": a.id}]})
+        assert store.comparison("s1") == {"articles": [{"id": a.id}]}
+        store.assign_stories({b.id: "s1"}, {})
+        assert store.comparison("s1") is None
+
+
+def test_rejections_are_kept_once(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "s.db") as store:
+        r = Rejection("bad.html", "ingest", "empty input")
+        store.add_rejections([r, r])
+        store.add_rejections([r])
+        assert store.rejections() == [r]
+
+
+def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("these are not SQLite pages " * 100)
+    with pytest.raises(StoreError, match="notes.db"):
+        SQLiteStore(path)
