@@ -108,8 +108,9 @@ def fact_details(sims: np.ndarray, refs: list[tuple[SentenceRef, str]]) -> list[
             continue
         for unit, (xs, ys) in _numbers_by_unit(ti, tj).items():
             if xs - ys and ys - xs:
-                out.append(Discrepancy("number", [Value(ri.article, " / ".join(f"{x} {unit}" for x in sorted(xs - ys))),
-                                                  Value(rj.article, " / ".join(f"{y} {unit}" for y in sorted(ys - xs)))],
+                left = " / ".join(f"{x} {unit}" for x in sorted(xs - ys))
+                right = " / ".join(f"{y} {unit}" for y in sorted(ys - xs))
+                out.append(Discrepancy("number", [Value(ri.article, left), Value(rj.article, right)],
                                        note=f"a different number of {unit}"))
         if sims[i, j] >= SAME_FACT and bool(NEGATION.search(ti)) != bool(NEGATION.search(tj)):
             out.append(Discrepancy("negation", [Value(ri.article, ti), Value(rj.article, tj)],
