@@ -187,6 +187,13 @@ def demo(settings: config.Settings, demo_db: str | None) -> None:
     out.print(f"\nnext: `storylens --db {db} show STORY` for any story above")
 
 
+def _report_rejection(source: str, rejection: Rejection, as_json: bool) -> None:
+    """A file that failed: one line on stderr, and in JSON mode the contract's error line on stdout."""
+    err.print(f"{source}: {rejection.reason}", markup=False)
+    if as_json:
+        _emit({"input": source, "error": rejection.reason})
+
+
 @cli.command("clean")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one object per input (the contract).")
@@ -196,9 +203,7 @@ def clean_cmd(settings: config.Settings, files: tuple[str, ...], as_json: bool) 
     done = 0
     for source, outcome in api.clean_files(files, settings):
         if isinstance(outcome, Rejection):
-            err.print(f"{source}: {outcome.reason}", markup=False)
-            if as_json:
-                _emit({"input": source, "error": outcome.reason})
+            _report_rejection(source, outcome, as_json)
             continue
         done += 1
         if as_json:
@@ -259,9 +264,7 @@ def analyze(settings: config.Settings, files: tuple[str, ...], as_json: bool) ->
     """Sentences, entities, quotes with speakers, and dates of each FILE."""
     for source, outcome in api.analyze_files(files, settings):
         if isinstance(outcome, Rejection):
-            err.print(f"{source}: {outcome.reason}", markup=False)
-            if as_json:
-                _emit({"input": source, "error": outcome.reason})
+            _report_rejection(source, outcome, as_json)
             continue
         if as_json:
             _emit(_analysis_json(source, outcome))
