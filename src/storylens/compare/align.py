@@ -1,8 +1,10 @@
 """Fact alignment: sentences of different articles that report the same fact.
 
-First version: TF-IDF cosine over word uni- and bigrams fitted on the story's own sentences, with
-shared quotations as extra evidence. One sentence may align with several (one long sentence can
-report what two short ones do).
+Three kinds of evidence, each mapped onto one 0-1 similarity, and the strongest wins: TF-IDF cosine
+over word uni- and bigrams fitted on the story's own sentences (same words), the cosine of MiniLM
+sentence embeddings (same meaning in other words: "will not pull its troops out" against "forced to
+deny it is withdrawing troops"), and shared quotations. One sentence may align with several (one
+long sentence can report what two short ones do).
 """
 
 from __future__ import annotations
@@ -13,9 +15,14 @@ import numpy as np
 from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from storylens.analyze.embed import embed
 from storylens.model import Analysis, Fact, SentenceRef
 
 QUOTE_MATCH = 85  # rapidfuzz partial ratio at which two quotations are the same words
+# Sentences of one story share a topic, so even unrelated ones reach an embedding cosine of 0.3-0.5;
+# the cosine is shifted by this much so that a paraphrase (about 0.6 and up) meets the threshold
+# that a TF-IDF match needs.
+EMBEDDING_OFFSET = 0.3
 
 
 def sentence_refs(analyses: list[Analysis]) -> list[tuple[SentenceRef, str]]:
@@ -33,6 +40,18 @@ def similarity_matrix(texts: list[str]) -> np.ndarray:
     except ValueError:  # only stop words in the whole story
         return np.zeros((len(texts), len(texts)))
     return np.asarray((matrix @ matrix.T).todense())
+
+
+def embedding_similarity(texts: list[str]) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, 0))
+    vectors = embed(texts)
+    return np.clip(vectors @ vectors.T - EMBEDDING_OFFSET, 0.0, 1.0)
+
+
+def lexical_similarity(analyses: list[Analysis], refs: list[tuple[SentenceRef, str]]) -> np.ndarray:
+    """Same words or the same quotation: the evidence strict enough for detail checks."""
+    return np.maximum(similarity_matrix([t for _, t in refs]), quote_similarity(analyses, refs))
 
 
 def quote_similarity(analyses: list[Analysis], refs: list[tuple[SentenceRef, str]]) -> np.ndarray:
@@ -56,9 +75,14 @@ def _fold(text: str) -> str:
 
 
 def align(analyses: list[Analysis], threshold: float) -> tuple[list[Fact], np.ndarray, list]:
-    """Shared facts (a sentence with its matches in other articles) and single-source facts."""
+    """Shared facts (a sentence with its matches in other articles) and single-source facts.
+
+    Also returns the lexical similarity matrix: discrepancy rules compare details only inside
+    sentences that share words, where a different number is a real disagreement.
+    """
     refs = sentence_refs(analyses)
-    sims = np.maximum(similarity_matrix([t for _, t in refs]), quote_similarity(analyses, refs))
+    lexical = lexical_similarity(analyses, refs)
+    sims = np.maximum(lexical, embedding_similarity([t for _, t in refs]))
     articles = [r.article for r, _ in refs]
     groups: list[frozenset[int]] = []
     for i in range(len(refs)):
@@ -73,7 +97,7 @@ def align(analyses: list[Analysis], threshold: float) -> tuple[list[Fact], np.nd
                for n in range(len(refs)) if n not in aligned]
     facts.sort(key=lambda f: (-len({r.article for r in f.sentences}), -f.score))
     singles.sort(key=lambda f: -f.score)
-    return facts + singles, sims, refs
+    return facts + singles, lexical, refs
 
 
 def _maximal(groups: list[frozenset[int]]) -> list[frozenset[int]]:

