@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench browser clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/mypy
+
+# The browser tests drive Debian's chromium (a test tool's own browser download does not work
+# offline); without it they skip with a reason.
+browser:
+	command -v chromium >/dev/null || apt-get install -y --no-install-recommends chromium \
+		|| (apt-get update && apt-get install -y --no-install-recommends chromium) \
+		|| echo "could not install chromium: the browser tests will skip"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py

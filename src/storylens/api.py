@@ -69,9 +69,17 @@ def ingest(paths: Iterable[str | Path], db: str | None = None, settings: config.
            progress: Progress | None = None) -> IngestReport:
     """Read, clean, store and group articles into stories. Re-running with the same inputs adds nothing."""
     s = _settings(settings, db=db)
+    return ingest_documents(read_inputs(paths, _max_bytes(s)), s, progress)
+
+
+def ingest_documents(documents: Iterable[RawDocument | Rejection], settings: config.Settings | None = None,
+                     progress: Progress | None = None) -> IngestReport:
+    """Clean, store and group documents already read (files, a POST to the HTTP API, a feed)."""
+    s = _settings(settings)
     report = IngestReport()
     articles: list[Article] = []
-    for _, outcome in clean_files(paths, s):
+    for item in documents:
+        outcome = item if isinstance(item, Rejection) else clean_document(item, s)
         if isinstance(outcome, Rejection):
             report.rejected.append(outcome)
         else:
@@ -112,7 +120,7 @@ def stories(db: str | None = None, settings: config.Settings | None = None) -> l
     """Stories, largest and newest first."""
     with SQLiteStore(_settings(settings, db=db).db) as store:
         found = store.stories()
-    return sorted(found, key=lambda s: (-len(s.article_ids), -(s.last_seen or datetime.min).timestamp()))
+    return sorted(found, key=lambda s: (-len(s.article_ids), -(s.last_seen.timestamp() if s.last_seen else 0.0)))
 
 
 def cluster_records(path: str | Path, settings: config.Settings | None = None,

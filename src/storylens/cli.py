@@ -184,7 +184,39 @@ def demo(settings: config.Settings, demo_db: str | None) -> None:
     if found:
         story, report_json = api.compare_story(found[0].id, settings=settings)
         _print_report(story.title or story.id, report_json)
-    out.print(f"\nnext: `storylens --db {db} show STORY` for any story above")
+    out.print(f"\nnext: `storylens --db {db} show STORY` for any story above, "
+              f"or `storylens --db {db} serve` to browse them")
+
+
+@cli.command()
+@click.option("--host", default=None, help="Address to listen on [default: 127.0.0.1].")
+@click.option("--port", type=int, default=None, help="Port [default: 8321].")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes [default: 1].")
+@click.option("--precompute/--no-precompute", default=True, show_default=True,
+              help="Compare every stored story before serving, so story pages open at once.")
+@click.pass_obj
+def serve(settings: config.Settings, host: str | None, port: int | None, workers: int | None,
+          precompute: bool) -> None:
+    """Serve the web UI and the JSON API over the store (OpenAPI description at /openapi.json)."""
+    import os
+
+    import uvicorn
+
+    s = settings.with_overrides(serve_host=host, serve_port=port, serve_workers=workers)
+    if not Path(s.db).exists():
+        raise StorylensError(f"{s.db}: no store there yet; run `storylens ingest` or `storylens demo --db {s.db}`")
+    if precompute:
+        found = api.stories(settings=s)
+        with _progress("comparing stories", len(found)) as advance:
+            for story in found:
+                api.compare_story(story.id, settings=s)
+                advance()
+    # Workers are separate processes that build the app from the environment: pass every setting on.
+    for name, env, _, _ in config.describe():
+        os.environ[env] = str(getattr(s, name))
+    err.print(f"storylens: serving {s.db} on http://{s.serve_host}:{s.serve_port} (Ctrl+C stops)")
+    uvicorn.run("storylens.serve.app:create_app", factory=True, host=s.serve_host, port=s.serve_port,
+                workers=s.serve_workers, log_level="warning")
 
 
 def _report_rejection(source: str, rejection: Rejection, as_json: bool) -> None:

@@ -38,6 +38,15 @@ class Settings:
         0.3, "Similarity (0-1) two sentences need to be reported as the same fact in a comparison."
     )
     dayfirst: bool = _knob(True, "Read ambiguous numeric dates such as 06/01/2020 as day/month.")
+    serve_host: str = _knob(
+        "127.0.0.1", "Address `storylens serve` listens on; keep loopback unless a proxy sits in front."
+    )
+    serve_port: int = _knob(8321, "Port of `storylens serve`.")
+    serve_workers: int = _knob(1, "Worker processes of `storylens serve`.")
+    serve_token: str = _knob(
+        "", "Bearer token that POST /api/articles requires; empty means the API is read-only."
+    )
+    page_size: int = _knob(20, "Stories per page in the web UI and the default page of the JSON API.")
 
     def with_overrides(self, **values: Any) -> Settings:
         """Apply explicit values, ignoring `None` (an option the user did not give)."""

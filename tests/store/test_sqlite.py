@@ -75,3 +75,14 @@ def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> No
     path.write_text("these are not SQLite pages " * 100)
     with pytest.raises(StoreError, match="notes.db"):
         SQLiteStore(path)
+
+
+def test_undated_stories_are_listed(settings) -> None:
+    from storylens import api
+    from storylens.model import RawDocument
+
+    docs = [RawDocument(source=f"u{n}", kind="clean", content=f"An undated report number {n} about a quay.")
+            for n in range(2)]
+    api.ingest_documents(docs, settings)
+    found = api.stories(settings=settings)
+    assert found and all(s.last_seen is None for s in found)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any, Protocol
 
 from storylens.model import Article, Rejection, Story
@@ -25,6 +26,10 @@ class Store(Protocol):
     def stories(self) -> list[Story]: ...
 
     def story(self, story_id: str) -> Story: ...
+
+    def story_days(self) -> dict[str, list[date]]: ...
+
+    def stories_matching(self, text: str) -> set[str]: ...
 
     def rejections(self) -> list[Rejection]: ...
 

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +172,23 @@ class SQLiteStore:
                 story.first_seen = min(filter(None, [story.first_seen, when]))
                 story.last_seen = max(filter(None, [story.last_seen, when]))
         return list(stories.values())
+
+    def story_days(self) -> dict[str, list[date]]:
+        """Publication days of each story's dated articles (for coverage-over-time pictures)."""
+        out: dict[str, list[date]] = {}
+        for r in self.db.execute("SELECT story_id, published FROM articles "
+                                 "WHERE story_id IS NOT NULL AND published IS NOT NULL"):
+            out.setdefault(r["story_id"], []).append(datetime.fromisoformat(r["published"]).date())
+        return out
+
+    def stories_matching(self, text: str) -> set[str]:
+        """Stories with an article whose title, outlet or text contains `text` (case-insensitive)."""
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self.db.execute(
+            "SELECT DISTINCT story_id FROM articles WHERE story_id IS NOT NULL AND "
+            "(title LIKE ?1 ESCAPE '\\' OR outlet LIKE ?1 ESCAPE '\\' OR text LIKE ?1 ESCAPE '\\')",
+            (pattern,))
+        return {r["story_id"] for r in rows}
 
     def story(self, story_id: str) -> Story:
         for story in self.stories():

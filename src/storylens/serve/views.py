@@ -1,0 +1,191 @@
+"""What the pages show, computed from stored results: pure functions, so tests need no server.
+
+Everything here returns plain data (strings, numbers, lists of segments); the templates escape
+every string they print. Nothing in this module builds HTML, so article text can never reach a
+page unescaped through it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from storylens.model import Analysis
+
+SAME_QUOTE = 80  # rapidfuzz ratio at which two quotations are variants of one
+MAX_SHARED_ROWS = 25
+MAX_SINGLE_ROWS = 15
+_TOKEN = re.compile(r"\S+|\s+")
+
+
+@dataclass
+class Segment:
+    """A run of text with the marks to show on it (CSS classes) and an optional tooltip."""
+
+    text: str
+    marks: tuple[str, ...] = ()
+    title: str | None = None
+
+
+@dataclass
+class MatrixRow:
+    text: str
+    kind: str
+    cells: list[bool]
+    sentence: str
+
+
+@dataclass
+class QuoteVariant:
+    text: str
+    outlets: list[str] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
+
+
+def outlet_names(report: dict[str, Any]) -> dict[str, str]:
+    """Article id -> the name to show for its outlet (the input name when the outlet is unknown)."""
+    return {a["id"]: a.get("outlet") or a.get("title") or a["id"] for a in report.get("articles", [])}
+
+
+def coverage_matrix(report: dict[str, Any]) -> tuple[list[str], list[MatrixRow]]:
+    """Facts x outlets: who reports what. Shared facts first, then the single-source ones."""
+    names = outlet_names(report)
+    columns = list(dict.fromkeys(names.values()))
+    sentences = {s["id"]: s for s in report.get("sentences", [])}
+    rows: list[MatrixRow] = []
+    counts: Counter[str] = Counter()
+    for fact in report.get("facts", []):
+        kind = fact["kind"]
+        if counts[kind] >= (MAX_SHARED_ROWS if kind == "shared" else MAX_SINGLE_ROWS):
+            continue
+        refs = [sentences[i] for i in fact["sentences"] if i in sentences]
+        if not refs:
+            continue
+        counts[kind] += 1
+        reporting = {names.get(r["article"]) for r in refs}
+        rows.append(MatrixRow(text=refs[0]["text"], kind=kind, cells=[c in reporting for c in columns],
+                              sentence=refs[0]["id"]))
+    return columns, rows
+
+
+def word_diff(left: str, right: str) -> tuple[list[Segment], list[Segment]]:
+    """Both texts cut into runs, the words that differ marked: the heart of a discrepancy card."""
+    a, b = _TOKEN.findall(left), _TOKEN.findall(right)
+    fold = [t.casefold().strip(".,;:!?\"'“”‘’") for t in a], [t.casefold().strip(".,;:!?\"'“”‘’") for t in b]
+    matcher = difflib.SequenceMatcher(a=fold[0], b=fold[1], autojunk=False)
+    out_a: list[Segment] = []
+    out_b: list[Segment] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        marks: tuple[str, ...] = () if op == "equal" else ("diff",)
+        _append(out_a, "".join(a[i1:i2]), marks)
+        _append(out_b, "".join(b[j1:j2]), marks)
+    return out_a, out_b
+
+
+def _append(segments: list[Segment], text: str, marks: tuple[str, ...]) -> None:
+    if not text:
+        return
+    if segments and segments[-1].marks == marks:
+        segments[-1] = Segment(segments[-1].text + text, marks)
+    else:
+        segments.append(Segment(text, marks))
+
+
+def discrepancy_cards(report: dict[str, Any]) -> list[dict[str, Any]]:
+    names = outlet_names(report)
+    cards = []
+    for d in report.get("discrepancies", []):
+        values = d.get("values", [])
+        if len(values) < 2:
+            continue
+        left, right = word_diff(values[0]["text"], values[1]["text"])
+        cards.append({
+            "kind": d["kind"].replace("_", " "),
+            "note": d.get("note") or "",
+            "sides": [
+                {"outlet": names.get(values[0]["article"], "?"), "article": values[0]["article"], "segments": left},
+                {"outlet": names.get(values[1]["article"], "?"), "article": values[1]["article"], "segments": right},
+            ],
+        })
+    return cards
+
+
+def quotes_by_speaker(report: dict[str, Any]) -> list[tuple[str, list[QuoteVariant]]]:
+    """Speakers with their quotations; one quotation reported by several outlets is one variant group."""
+    names = outlet_names(report)
+    speakers: dict[str, list[QuoteVariant]] = {}
+    for q in report.get("quotes", []):
+        speaker = q.get("speaker") or "Unattributed"
+        variants = speakers.setdefault(speaker, [])
+        outlet = names.get(q["article"], "?")
+        match = next((v for v in variants if fuzz.ratio(_fold(v.text), _fold(q["text"])) >= SAME_QUOTE), None)
+        if match is None:
+            variants.append(QuoteVariant(q["text"], [outlet], [q["article"]]))
+        elif outlet not in match.outlets:
+            match.outlets.append(outlet)
+            match.articles.append(q["article"])
+    ordered = sorted(speakers.items(), key=lambda kv: (kv[0] == "Unattributed", -len(kv[1]), kv[0]))
+    return ordered
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+def sparkline(days: list[date], width: int = 100, height: int = 20) -> str:
+    """SVG polyline points for articles per day over the story's span (flat line for one day)."""
+    if not days:
+        return ""
+    first, last = min(days), max(days)
+    span = (last - first).days
+    counts = Counter((d - first).days for d in days)
+    peak = max(counts.values())
+    points = []
+    for offset in range(span + 1):
+        x = width / 2 if span == 0 else offset * width / span
+        y = height - 2 - (height - 4) * counts.get(offset, 0) / peak
+        points.append(f"{x:.1f},{y:.1f}")
+    if span == 0:
+        points = [f"0,{points[0].split(',')[1]}", f"{width},{points[0].split(',')[1]}"]
+    return " ".join(points)
+
+
+def marked_paragraphs(analysis: Analysis) -> list[list[Segment]]:
+    """The clean text as paragraphs of runs, quotations and named entities marked."""
+    text = analysis.article.text
+    spans: list[tuple[int, int, str, str]] = [
+        (q.start, q.end, "quote", f"Quote: {q.speaker or 'speaker unknown'}") for q in analysis.quotes
+    ] + [(m.start, m.end, f"ent-{m.label.lower()}", f"{m.label}: {m.canonical}") for m in analysis.entities]
+    cuts = sorted({0, len(text), *[s for s, *_ in spans], *[e for _, e, *_ in spans]}
+                  | {m.end() for m in re.finditer(r"\n+", text)} | {m.start() for m in re.finditer(r"\n+", text)})
+    paragraphs: list[list[Segment]] = [[]]
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
+        piece = text[lo:hi]
+        if not piece:
+            continue
+        if piece.strip("\n") == "":
+            if paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        covering = [(kind, title) for s, e, kind, title in spans if s <= lo and hi <= e]
+        marks = tuple(dict.fromkeys(kind for kind, _ in covering))
+        title = "; ".join(t for _, t in covering if t) or None
+        paragraphs[-1].append(Segment(piece, marks, title))
+    return [p for p in paragraphs if p]
+
+
+def day_of(value: str | datetime | None) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    try:
+        return datetime.fromisoformat(value).date()
+    except ValueError:
+        return None

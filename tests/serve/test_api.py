@@ -1,0 +1,126 @@
+"""The JSON API in-process (httpx over the ASGI app): shapes, search, errors, writes behind the token."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storylens.config import Settings
+from storylens.serve import create_app
+from tests.serve.conftest import PAYLOAD
+
+
+@pytest.fixture(scope="module")
+def demo(demo_store: Settings) -> TestClient:
+    return TestClient(create_app(demo_store))
+
+
+def test_story_list_is_paginated_newest_first(demo: TestClient, demo_gold: dict) -> None:
+    first = demo.get("/api/stories", params={"per_page": 3}).json()
+    second = demo.get("/api/stories", params={"per_page": 3, "page": 2}).json()
+    assert first["total"] == len({a["story"] for a in demo_gold["articles"].values()})
+    assert len(first["stories"]) == 3
+    assert not {s["id"] for s in first["stories"]} & {s["id"] for s in second["stories"]}
+    last_seen = [s["last_seen"] for s in first["stories"] + second["stories"]]
+    assert last_seen == sorted(last_seen, reverse=True)
+
+
+def test_search_by_text_outlet_entity_and_dates(demo: TestClient) -> None:
+    everything = demo.get("/api/stories", params={"per_page": 200}).json()["stories"]
+    by_text = demo.get("/api/stories", params={"q": "stadium"}).json()["stories"]
+    assert by_text and len(by_text) < len(everything)
+    assert all("stadium" in (s["title"] or "").lower() or s for s in by_text)
+    outlet = everything[0]["outlets"][0]
+    by_outlet = demo.get("/api/stories", params={"outlet": outlet, "per_page": 200}).json()["stories"]
+    assert by_outlet and all(outlet in s["outlets"] for s in by_outlet)
+    by_entity = demo.get("/api/stories", params={"entity": "Owen Petrakis"}).json()["stories"]
+    assert [s["title"] for s in by_entity] == [s["title"] for s in by_text]
+    newest = everything[0]["last_seen"][:10]
+    recent = demo.get("/api/stories", params={"since": newest, "per_page": 200}).json()["stories"]
+    assert recent and len(recent) < len(everything)
+    assert demo.get("/api/stories", params={"q": "zzqx-no-such-thing"}).json()["total"] == 0
+
+
+def test_story_comparison_quotes_timeline_digest(demo: TestClient) -> None:
+    story = demo.get("/api/stories", params={"q": "stadium"}).json()["stories"][0]
+    detail = demo.get(f"/api/stories/{story['id']}").json()
+    assert len(detail["articles"]) == story["size"]
+    report = demo.get(f"/api/stories/{story['id']}/comparison").json()
+    assert {"facts", "discrepancies", "quotes", "timeline", "digest"} <= set(report)
+    quotes = demo.get(f"/api/stories/{story['id']}/quotes").json()
+    assert quotes["by_speaker"] and all(v["outlets"] for g in quotes["by_speaker"] for v in g["variants"])
+    assert demo.get(f"/api/stories/{story['id']}/timeline").json()["timeline"] == report["timeline"]
+    assert demo.get(f"/api/stories/{story['id']}/digest").json()["digest"] == report["digest"]
+
+
+def test_article_has_clean_text_and_removed_with_reasons(demo: TestClient) -> None:
+    story = demo.get("/api/stories", params={"per_page": 1}).json()["stories"][0]
+    article_id = demo.get(f"/api/stories/{story['id']}").json()["articles"][0]["id"]
+    article = demo.get(f"/api/articles/{article_id}").json()
+    assert article["text"] and article["id"] == article_id
+    assert all(r["reason"] and r["text"] for r in article["removed"])
+
+
+@pytest.mark.parametrize("path", ["/api/stories/nope", "/api/articles/nope", "/api/nothing-here"])
+def test_every_failure_has_one_error_shape(demo: TestClient, path: str) -> None:
+    response = demo.get(path)
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["status"] == 404 and error["code"] == "not_found" and error["message"]
+
+
+def test_invalid_parameters_get_the_error_shape(demo: TestClient) -> None:
+    response = demo.get("/api/stories", params={"page": 0, "since": "not-a-date"})
+    assert response.status_code == 422
+    assert "page" in response.json()["error"]["message"]
+
+
+def test_openapi_describes_the_api(demo: TestClient) -> None:
+    paths = demo.get("/openapi.json").json()["paths"]
+    assert {"/api/stories", "/api/stories/{story_id}", "/api/articles"} <= set(paths)
+
+
+def test_writes_need_the_token(hostile_store: Settings) -> None:
+    client = TestClient(create_app(hostile_store))
+    record = {"text": "A ferry ran aground off Keel Point on Monday, the coastguard said.", "source": "Wire"}
+    assert client.post("/api/articles", json=record).status_code == 401
+    wrong = client.post("/api/articles", json=record, headers={"Authorization": "Bearer wrong"})
+    assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "unauthorized"
+    ok = client.post("/api/articles", json=[record, {"nothing": 1}],
+                     headers={"Authorization": f"Bearer {hostile_store.serve_token}"})
+    assert ok.status_code == 201, ok.text
+    body = ok.json()
+    assert len(body["added"]) == 1 and body["rejected"][0]["input"] == "request[1]"
+    again = client.post("/api/articles", json=record, headers={"Authorization": f"Bearer {hostile_store.serve_token}"})
+    assert again.json()["already_stored"] == body["added"]  # re-posting is idempotent
+    assert client.get(f"/api/articles/{body['added'][0]}").json()["outlet"] == "Wire"
+
+
+def test_read_only_without_a_token_and_bodies_are_bounded(hostile_store: Settings, tmp_path) -> None:
+    read_only = TestClient(create_app(replace(hostile_store, serve_token="")))
+    assert read_only.post("/api/articles", json={"text": "x"}).json()["error"]["code"] == "read_only"
+    small = TestClient(create_app(replace(hostile_store, max_input_mb=0.001)))
+    big = json.dumps({"text": "word " * 1000})
+    response = small.post("/api/articles", content=big, headers={
+        "Authorization": f"Bearer {hostile_store.serve_token}", "Content-Type": "application/json"})
+    assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
+    bad = small.post("/api/articles", content=b"{not json", headers={
+        "Authorization": f"Bearer {hostile_store.serve_token}"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_json"
+
+
+def test_pages_escape_hostile_text(hostile_store: Settings) -> None:
+    client = TestClient(create_app(hostile_store))
+    story = client.get("/api/stories").json()["stories"][0]
+    pages = [client.get("/"), client.get(f"/stories/{story['id']}")]
+    article_ids = [a["id"] for a in client.get(f"/api/stories/{story['id']}").json()["articles"]]
+    pages += [client.get(f"/articles/{a}") for a in article_ids]
+    for page in pages:
+        assert page.status_code == 200
+        assert "<script>window" not in page.text and "<img src=x" not in page.text
+        assert "&lt;script&gt;" in page.text
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert PAYLOAD not in pages[1].text

@@ -1,0 +1,58 @@
+"""The page computations, without a server."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from storylens.analyze import analyze
+from storylens.model import Article
+from storylens.serve import views
+
+
+def test_word_diff_marks_only_the_differing_words() -> None:
+    left, right = views.word_diff("We respect your sovereign decision.", "We respect your sovereignty decision.")
+    assert [s.text for s in left if s.marks] == ["sovereign"]
+    assert [s.text for s in right if s.marks] == ["sovereignty"]
+    assert "".join(s.text for s in left) == "We respect your sovereign decision."
+
+
+def test_coverage_matrix_rows_follow_outlets() -> None:
+    report = {
+        "articles": [{"id": "a", "outlet": "One"}, {"id": "b", "outlet": "Two"}],
+        "sentences": [{"id": "a:s0", "article": "a", "text": "Shared."},
+                      {"id": "b:s0", "article": "b", "text": "Same."},
+                      {"id": "b:s1", "article": "b", "text": "Only b."}],
+        "facts": [{"kind": "shared", "sentences": ["a:s0", "b:s0"]}, {"kind": "single", "sentences": ["b:s1"]}],
+    }
+    columns, rows = views.coverage_matrix(report)
+    assert columns == ["One", "Two"]
+    assert [(r.kind, r.cells) for r in rows] == [("shared", [True, True]), ("single", [False, True])]
+
+
+def test_quote_variants_group_across_outlets() -> None:
+    report = {
+        "articles": [{"id": "a", "outlet": "One"}, {"id": "b", "outlet": "Two"}],
+        "quotes": [{"article": "a", "speaker": "Ann Lee", "text": "We respect your sovereign decision to go"},
+                   {"article": "b", "speaker": "Ann Lee", "text": "We respect your sovereignty decision to go"},
+                   {"article": "b", "speaker": None, "text": "Something else entirely"}],
+    }
+    grouped = dict(views.quotes_by_speaker(report))
+    assert [v.outlets for v in grouped["Ann Lee"]] == [["One", "Two"]]
+    assert list(grouped)[-1] == "Unattributed"
+
+
+def test_sparkline_spans_the_days() -> None:
+    points = views.sparkline([date(2025, 1, 1), date(2025, 1, 1), date(2025, 1, 3)]).split()
+    assert len(points) == 3 and points[0].startswith("0.0,") and points[-1].startswith("100.0,")
+    assert float(points[0].split(",")[1]) < float(points[1].split(",")[1])  # the busy day is higher
+    assert views.sparkline([]) == ""
+
+
+def test_marked_paragraphs_keep_the_text_and_mark_quotes() -> None:
+    text = 'Mayor Ann Lee spoke on Monday.\n\n"We will rebuild the bridge," Lee said.'
+    analysis = analyze(Article.create(text))
+    paragraphs = views.marked_paragraphs(analysis)
+    assert len(paragraphs) == 2
+    assert "".join(s.text for p in paragraphs for s in p) == text.replace("\n\n", "")
+    assert any("quote" in s.marks and "rebuild" in s.text for s in paragraphs[1])
+    assert any(m.startswith("ent-person") for p in paragraphs for s in p for m in s.marks)
