@@ -86,3 +86,13 @@ def test_undated_stories_are_listed(settings) -> None:
     api.ingest_documents(docs, settings)
     found = api.stories(settings=settings)
     assert found and all(s.last_seen is None for s in found)
+
+
+def test_comparison_of_a_story_with_duplicates_is_cached(demo_store) -> None:
+    from storylens import api
+    from storylens.store import SQLiteStore
+
+    story = next(s for s in api.stories(settings=demo_store) if s.duplicates)
+    api.compare_story(story.id, settings=demo_store)
+    with SQLiteStore(demo_store.db) as store:
+        assert store.comparison(story.id) is not None  # duplicates do not make it look stale

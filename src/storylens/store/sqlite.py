@@ -207,7 +207,8 @@ class SQLiteStore:
                 for r in self.db.execute("SELECT * FROM rejections ORDER BY at, input")]
 
     def save_comparison(self, story_id: str, report: dict[str, Any]) -> None:
-        ids = json.dumps(sorted(a["id"] for a in report.get("articles", [])))
+        """Keep a story's comparison with the article ids it was made from (duplicates included)."""
+        ids = json.dumps(sorted(self.story(story_id).article_ids))
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO comparisons (story_id, article_ids, report) VALUES (?, ?, ?)",
                        (story_id, ids, json.dumps(report)))
