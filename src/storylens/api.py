@@ -18,7 +18,7 @@ from typing import Any
 
 from storylens import config
 from storylens.clean import clean
-from storylens.compare import compare, to_report
+from storylens.compare import add_sentence_vectors, compare, story_day, to_report
 from storylens.errors import InputError, StorylensError
 from storylens.ingest import read_inputs
 from storylens.ingest.files import parse_jsonl
@@ -170,11 +170,27 @@ def compare_story(story_id: str, db: str | None = None, settings: config.Setting
         cached = store.comparison(story.id)
         if cached is not None:
             return story, cached
-        originals = [a for a in story.article_ids if a not in story.duplicates]
-        report = to_report(compare(store.articles(originals), s.align_threshold))
+        originals = store.articles([a for a in story.article_ids if a not in story.duplicates])
+        analyses = stored_analyses(store, originals)
+        report = to_report(compare(originals, s.align_threshold, analyses))
         report["duplicates"] = story.duplicates
         store.save_comparison(story.id, report)
     return story, report
+
+
+def stored_analyses(store: SQLiteStore, articles: list[Article]) -> list[Analysis]:
+    """Analyses of a story's articles, in order: reused from the store, the missing ones computed
+    (with their sentence vectors) and stored, so a growing story only analyses its new articles."""
+    from storylens.analyze import analyze_many, version_for
+
+    reference = story_day(articles)
+    wanted = {a.id: version_for(a, reference) for a in articles}
+    found = store.analyses(wanted, {a.id: a for a in articles})
+    fresh = list(analyze_many([a for a in articles if a.id not in found], reference=reference))
+    add_sentence_vectors(fresh)
+    store.save_analyses((a, wanted[a.article.id]) for a in fresh)
+    found.update({a.article.id: a for a in fresh})
+    return [found[a.id] for a in articles]
 
 
 def analyze_files(paths: Iterable[str | Path], settings: config.Settings | None = None

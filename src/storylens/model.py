@@ -152,8 +152,31 @@ class Analysis:
     quotes: list[Quote] = field(default_factory=list)
     dates: list[DateRef] = field(default_factory=list)
 
+    # Unit sentence embeddings (one row per sentence, float32), filled in by the compare stage.
+    vectors: Any = field(default=None, compare=False, repr=False)
+
     def sentence_text(self, index: int) -> str:
         return self.sentences[index].of(self.article.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything but the article and the vectors, as JSON-ready data (the store keeps both apart)."""
+        return {
+            "sentences": [[s.start, s.end] for s in self.sentences],
+            "entities": [[m.start, m.end, m.text, m.label, m.canonical] for m in self.entities],
+            "quotes": [[q.start, q.end, q.text, q.speaker, q.cue, q.sentence] for q in self.quotes],
+            "dates": [[d.start, d.end, d.text, iso(d.date), d.sentence] for d in self.dates],
+        }
+
+    @classmethod
+    def from_dict(cls, article: Article, data: dict[str, Any]) -> Analysis:
+        return cls(
+            article,
+            sentences=[Sentence(a, b, index=n) for n, (a, b) in enumerate(data["sentences"])],
+            entities=[Mention(a, b, text=t, label=label, canonical=c) for a, b, t, label, c in data["entities"]],
+            quotes=[Quote(a, b, text=t, speaker=sp, cue=cue, sentence=n) for a, b, t, sp, cue, n in data["quotes"]],
+            dates=[DateRef(a, b, text=t, date=date.fromisoformat(d) if d else None, sentence=n)
+                   for a, b, t, d, n in data["dates"]],
+        )
 
 
 @dataclass

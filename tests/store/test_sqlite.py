@@ -96,3 +96,42 @@ def test_comparison_of_a_story_with_duplicates_is_cached(demo_store) -> None:
     api.compare_story(story.id, settings=demo_store)
     with SQLiteStore(demo_store.db) as store:
         assert store.comparison(story.id) is not None  # duplicates do not make it look stale
+
+
+def test_analyses_round_trip_with_vectors_and_versions(tmp_path: Path) -> None:
+    import numpy as np
+
+    from storylens.analyze import analyze
+
+    a = article('Mayor Ann Lee said on Monday: "We will rebuild the bridge." It fell on Friday.')
+    analysis = analyze(a)
+    analysis.vectors = np.arange(len(analysis.sentences) * 4, dtype=np.float32).reshape(-1, 4)
+    with SQLiteStore(tmp_path / "s.db") as store:
+        store.add_articles([a])
+        store.save_analyses([(analysis, "v1")])
+        back = store.analyses({a.id: "v1"}, {a.id: a})[a.id]
+        assert back == analysis  # sentences, entities, quotes and dates all survive
+        assert np.array_equal(back.vectors, analysis.vectors)
+        assert store.analyses({a.id: "v2"}, {a.id: a}) == {}  # another version is recomputed
+
+
+def test_a_growing_story_only_analyses_its_new_articles(demo_store, monkeypatch) -> None:
+    from storylens import analyze as analyze_stage
+    from storylens import api
+    from storylens.store import SQLiteStore
+
+    story = api.stories(settings=demo_store)[0]
+    api.compare_story(story.id, settings=demo_store)
+    with SQLiteStore(demo_store.db) as store:  # forget the cached report, keep the analyses
+        store.db.execute("DELETE FROM comparisons")
+    seen: list[int] = []
+    real = analyze_stage.analyze_many
+
+    def counting(articles, *args, **kwargs):
+        articles = list(articles)
+        seen.append(len(articles))
+        return real(articles, *args, **kwargs)
+
+    monkeypatch.setattr(analyze_stage, "analyze_many", counting)
+    _, report = api.compare_story(story.id, settings=demo_store)
+    assert seen == [0] and report["facts"]

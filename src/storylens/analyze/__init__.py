@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -12,17 +14,47 @@ from storylens.analyze.quotes import find_quotes
 from storylens.analyze.sentences import sentence_at, split_sentences
 from storylens.model import Analysis, Article, DateRef
 
-BATCH = 16
+BATCH = 8
+# Stored analyses carry this version; change it whenever the analyze stage or its models change
+# what they find, and stored analyses are recomputed on next use.
+VERSION = "1 en_core_web_sm-3.8.0 all-MiniLM-L6-v2-int8"
+PARALLEL_MIN = 8  # articles per worker below which a second process costs more than it saves
+
+
+def version_for(article: Article, reference: date | None) -> str:
+    """The version an analysis is stored under: undated articles also depend on the reference day."""
+    return VERSION if article.day else f"{VERSION} @{reference}"
 
 
 def analyze(article: Article, reference: date | None = None) -> Analysis:
     return next(analyze_many([article], reference))
 
 
-def analyze_many(articles: Iterable[Article], reference: date | None = None) -> Iterator[Analysis]:
-    """Analyze articles in batches through one spaCy pipeline; `reference` dates undated ones."""
-    pipeline = nlp.load()
+def analyze_many(articles: Iterable[Article], reference: date | None = None,
+                 workers: int = 0) -> Iterator[Analysis]:
+    """Analyze articles in input order; `reference` dates undated ones.
+
+    Large batches are spread over `workers` processes (0: one per CPU): the spaCy parse and the
+    sentence splitter are CPU-bound Python/Cython that one process cannot run on two cores.
+    """
     articles = list(articles)
+    workers = min(workers or os.cpu_count() or 1, len(articles) // PARALLEL_MIN)
+    if workers <= 1:
+        yield from _analyze_batch(articles, reference)
+        return
+    nlp.load()  # loaded before the fork, so every worker shares the parent's copy
+    chunks = [articles[i : i + BATCH] for i in range(0, len(articles), BATCH)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for batch in pool.imap(_analyze_chunk, [(chunk, reference) for chunk in chunks]):
+            yield from batch
+
+
+def _analyze_chunk(job: tuple[list[Article], date | None]) -> list[Analysis]:
+    return list(_analyze_batch(*job))
+
+
+def _analyze_batch(articles: list[Article], reference: date | None) -> Iterator[Analysis]:
+    pipeline = nlp.load()
     docs = pipeline.pipe((a.text for a in articles), batch_size=BATCH)
     for article, doc in zip(articles, docs, strict=True):
         sentences = split_sentences(article.text)
@@ -34,4 +66,4 @@ def analyze_many(articles: Iterable[Article], reference: date | None = None) -> 
         yield Analysis(article, sentences, entities, quotes, dates)
 
 
-__all__ = ["analyze", "analyze_many", "split_sentences"]
+__all__ = ["VERSION", "analyze", "analyze_many", "split_sentences", "version_for"]

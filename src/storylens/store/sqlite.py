@@ -10,8 +10,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from storylens.errors import NotFoundError, StoreError
-from storylens.model import Article, Rejection, Removed, Story
+from storylens.model import Analysis, Article, Rejection, Removed, Story
 
 # Each entry moves the schema from version N to N+1; never edit one that has shipped.
 MIGRATIONS: list[str] = [
@@ -52,6 +54,14 @@ MIGRATIONS: list[str] = [
         article_ids TEXT NOT NULL,
         report      TEXT NOT NULL,
         computed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))
+    );
+    """,
+    """
+    CREATE TABLE analyses (
+        article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        version    TEXT NOT NULL,
+        analysis   TEXT NOT NULL,
+        vectors    BLOB
     );
     """,
 ]
@@ -222,6 +232,32 @@ class SQLiteStore:
         if json.loads(row["article_ids"]) != current:
             return None  # the story grew since: the stored comparison is stale
         return dict(json.loads(row["report"]))
+
+    # -- analyses (sentences, entities, quotes, dates, sentence vectors) ---------------------------
+    def save_analyses(self, items: Iterable[tuple[Analysis, str]]) -> None:
+        """Keep each analysis under `version` (the analyzer's version and what it depended on)."""
+        rows = [(a.article.id, version, json.dumps(a.to_dict()),
+                 None if a.vectors is None else np.asarray(a.vectors, dtype=np.float32).tobytes())
+                for a, version in items]
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO analyses (article_id, version, analysis, vectors) "
+                           "VALUES (?, ?, ?, ?)", rows)
+
+    def analyses(self, wanted: dict[str, str], articles: dict[str, Article]) -> dict[str, Analysis]:
+        """Stored analyses whose version is the one asked for (article id -> version)."""
+        found: dict[str, Analysis] = {}
+        for chunk in _chunks(list(wanted), 500):
+            for r in self.db.execute(
+                f"SELECT * FROM analyses WHERE article_id IN ({', '.join('?' * len(chunk))})", chunk):
+                if r["version"] != wanted[r["article_id"]]:
+                    continue
+                analysis = Analysis.from_dict(articles[r["article_id"]], json.loads(r["analysis"]))
+                if r["vectors"] is not None:
+                    vectors = np.frombuffer(r["vectors"], dtype=np.float32)
+                    analysis.vectors = vectors.reshape(len(analysis.sentences), -1) if analysis.sentences \
+                        else vectors.reshape(0, 0)
+                found[r["article_id"]] = analysis
+        return found
 
     def close(self) -> None:
         self.db.close()
