@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storylens.analyze.embed import embed
+from storylens.compare.discrepancies import same_text_pairs
 from storylens.model import Analysis, Fact, SentenceRef
 
 QUOTE_MATCH = 85  # rapidfuzz partial ratio at which two quotations are the same words
@@ -76,10 +76,10 @@ def quote_similarity(analyses: list[Analysis], refs: list[tuple[SentenceRef, str
             if len(q.text.split()) >= 4:
                 quoted.append((position[SentenceRef(a.article.id, q.sentence).key], _fold(q.text)))
     out = np.zeros((len(refs), len(refs)))
-    for i, (si, qi) in enumerate(quoted):
-        for sj, qj in quoted[i + 1 :]:
-            if refs[si][0].article != refs[sj][0].article and fuzz.partial_ratio(qi, qj) >= QUOTE_MATCH:
-                out[si, sj] = out[sj, si] = 1.0
+    for i, j in same_text_pairs([q for _, q in quoted], QUOTE_MATCH):
+        si, sj = quoted[i][0], quoted[j][0]
+        if refs[si][0].article != refs[sj][0].article:
+            out[si, sj] = out[sj, si] = 1.0
     return out
 
 

@@ -12,7 +12,7 @@ import re
 from itertools import combinations
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from storylens.model import Analysis, Discrepancy, SentenceRef, Value
 
@@ -38,18 +38,24 @@ def find_discrepancies(analyses: list[Analysis], sims: np.ndarray,
 
 
 def quote_wording(analyses: list[Analysis]) -> list[Discrepancy]:
+    quotes = [(a.article.id, q, _fold(q.text)) for a in analyses for q in a.quotes if len(q.text.split()) >= 4]
     out = []
-    for a, b in combinations(analyses, 2):
-        for qa in a.quotes:
-            for qb in b.quotes:
-                if min(len(qa.text.split()), len(qb.text.split())) < 4:
-                    continue
-                if _fold(qa.text) == _fold(qb.text) or fuzz.partial_ratio(_fold(qa.text), _fold(qb.text)) < SAME_QUOTE:
-                    continue
-                for left, right in word_differences(qa.text, qb.text):
-                    out.append(Discrepancy("quote_wording", [Value(a.article.id, left), Value(b.article.id, right)],
-                                           note=f"quoted differently: {qa.speaker or 'unknown speaker'}"))
+    for i, j in same_text_pairs([f for *_, f in quotes], SAME_QUOTE):
+        (art_a, qa, fa), (art_b, qb, fb) = quotes[i], quotes[j]
+        if art_a == art_b or fa == fb:
+            continue
+        for left, right in word_differences(qa.text, qb.text):
+            out.append(Discrepancy("quote_wording", [Value(art_a, left), Value(art_b, right)],
+                                   note=f"quoted differently: {qa.speaker or 'unknown speaker'}"))
     return out
+
+
+def same_text_pairs(texts: list[str], cutoff: int) -> list[tuple[int, int]]:
+    """Index pairs (i < j) whose partial ratio reaches `cutoff`, scored all at once by rapidfuzz."""
+    if len(texts) < 2:
+        return []
+    scores = process.cdist(texts, texts, scorer=fuzz.partial_ratio, score_cutoff=cutoff, dtype=np.uint8, workers=-1)
+    return [(int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(scores, 1)), strict=True)]
 
 
 def word_differences(x: str, y: str) -> list[tuple[str, str]]:
@@ -77,13 +83,23 @@ def word_differences(x: str, y: str) -> list[tuple[str, str]]:
 def name_spelling(analyses: list[Analysis]) -> list[Discrepancy]:
     names = {a.article.id: {m.canonical for m in a.entities if m.label in ("PERSON", "ORG", "GPE")}
              for a in analyses}
+    used_by: dict[str, list[str]] = {}
+    for article_id, found in names.items():
+        for name in sorted(found):
+            used_by.setdefault(name, []).append(article_id)
+    order = {a.article.id: n for n, a in enumerate(analyses)}
     out = []
-    for a, b in combinations(analyses, 2):
-        for x in names[a.article.id]:
-            for y in names[b.article.id]:
-                if spelling_variants(x, y) and y not in names[a.article.id] and x not in names[b.article.id]:
-                    out.append(Discrepancy("name_spelling", [Value(a.article.id, x), Value(b.article.id, y)],
-                                           note="one name spelled two ways"))
+    # Distinct names are compared once each (not once per pair of articles), then spread back.
+    for x, y in combinations(sorted(used_by), 2):
+        if not spelling_variants(x, y):
+            continue
+        for art_x in used_by[x]:
+            for art_y in used_by[y]:
+                if art_x == art_y or y in names[art_x] or x in names[art_y]:
+                    continue
+                (a, na), (b, nb) = sorted([(art_x, x), (art_y, y)], key=lambda t: order[t[0]])
+                out.append(Discrepancy("name_spelling", [Value(a, na), Value(b, nb)],
+                                       note="one name spelled two ways"))
     return out
 
 
