@@ -68,3 +68,40 @@ def test_seed_comparison_meets_the_contract_and_scores() -> None:
     assert {"articles", "sentences", "facts", "discrepancies", "quotes", "timeline"} <= set(data)
     ids = {s["id"] for s in data["sentences"]}
     assert all(i in ids for f in data["facts"] for i in f["sentences"])
+
+
+def _articles(*texts: str, published: str = "2025-03-14T09:00") -> list:
+    from datetime import datetime
+
+    from storylens.model import Article
+
+    return [Article.create(t, title=f"Report {n}", outlet=f"Outlet {n}", published=datetime.fromisoformat(published))
+            for n, t in enumerate(texts)]
+
+
+def test_one_quotation_given_to_two_people_is_an_attribution_difference() -> None:
+    from storylens.compare import compare
+
+    quote = "We will rebuild the harbour wall before the winter storms arrive"
+    found = compare(_articles(f'"{quote}," said Mayor Ann Lee.', f'"{quote}," said council leader Tom Reyes.'))
+    kinds = {d.kind: d for d in found.discrepancies}
+    assert "attribution" in kinds
+    assert {v.text for v in kinds["attribution"].values} == {"Ann Lee", "Tom Reyes"}
+
+
+def test_the_same_speaker_by_surname_is_no_attribution_difference() -> None:
+    from storylens.compare import compare
+
+    quote = "We will rebuild the harbour wall before the winter storms arrive"
+    found = compare(_articles(f'"{quote}," said Mayor Ann Lee.', f'"{quote}," Lee said.'))
+    assert not [d for d in found.discrepancies if d.kind == "attribution"]
+
+
+def test_the_same_fact_on_different_days_is_a_date_difference() -> None:
+    from storylens.compare import compare
+
+    found = compare(_articles("The harbour wall of Marrowby collapsed on Tuesday after the storm.",
+                              "The harbour wall of Marrowby collapsed on Wednesday after the storm."))
+    dates = [d for d in found.discrepancies if d.kind == "date"]
+    assert len(dates) == 1
+    assert "2025-03-11" in dates[0].values[0].text and "2025-03-12" in dates[0].values[1].text

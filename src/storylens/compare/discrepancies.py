@@ -20,7 +20,8 @@ SAME_QUOTE = 80        # partial ratio: the two quotations are versions of one
 MAX_EDIT_WORDS = 3     # a wording difference is a few words; more is a different quotation
 MAX_EDITS = 2
 SAME_NUMBER_FACT = 0.3  # sentence similarity for the number check (the unit must match too)
-SAME_FACT = 0.5        # sentence similarity for the negation check
+SAME_FACT = 0.5        # sentence similarity for the negation and date checks
+SAME_ATTRIBUTED_QUOTE = 90  # partial ratio: one quotation, checked for who it is given to
 NAME_LETTERS = 80      # ratio between two spellings of one word of a name
 NEGATION = re.compile(r"\b(?:not|no|never|none|nor|denied|denies|deny|refused|rejected)\b|n't\b", re.I)
 NUMBER = re.compile(r"\b(\d[\d,.]*\d|\d)\s*(%|per cent|percent|million|billion|thousand|[a-z]+)", re.I)
@@ -29,7 +30,8 @@ _WORD = re.compile(r"[\w'’-]+")
 
 def find_discrepancies(analyses: list[Analysis], sims: np.ndarray,
                        refs: list[tuple[SentenceRef, str]]) -> list[Discrepancy]:
-    found = quote_wording(analyses) + name_spelling(analyses) + fact_details(sims, refs)
+    found = (quote_wording(analyses) + quote_attribution(analyses) + name_spelling(analyses)
+             + fact_details(sims, refs) + fact_dates(analyses, sims, refs))
     unique: dict[tuple, Discrepancy] = {}
     for d in found:
         key = (d.kind, frozenset((v.article, _fold(v.text)) for v in d.values))
@@ -48,6 +50,38 @@ def quote_wording(analyses: list[Analysis]) -> list[Discrepancy]:
             out.append(Discrepancy("quote_wording", [Value(art_a, left), Value(art_b, right)],
                                    note=f"quoted differently: {qa.speaker or 'unknown speaker'}"))
     return out
+
+
+def quote_attribution(analyses: list[Analysis]) -> list[Discrepancy]:
+    """One quotation (six words or more, nearly the same words) given to two different speakers."""
+    quotes = [(a.article.id, q, _fold(q.text)) for a in analyses for q in a.quotes
+              if q.speaker and len(q.text.split()) >= 6]
+    out = []
+    for i, j in same_text_pairs([f for *_, f in quotes], SAME_ATTRIBUTED_QUOTE):
+        (art_a, qa, _), (art_b, qb, _) = quotes[i], quotes[j]
+        if art_a == art_b or not _named(qa.speaker) or not _named(qb.speaker) \
+                or _same_person(qa.speaker or "", qb.speaker or ""):
+            continue
+        out.append(Discrepancy("attribution", [Value(art_a, qa.speaker or ""), Value(art_b, qb.speaker or "")],
+                               note=f"“{_shorten(qa.text)}” said by different people"))
+    return out
+
+
+def _named(speaker: str | None) -> bool:
+    """A proper name ('Mark Esper', 'Pentagon'), not a description ('the draft', 'a spokesman')."""
+    words = (speaker or "").split()
+    return bool(words) and words[0].casefold() not in ("the", "a", "an") and all(w[0].isupper() for w in words)
+
+
+def _same_person(x: str, y: str) -> bool:
+    """'Mark Esper' and 'Esper' are one person; so are spellings one letter apart."""
+    fx, fy = x.casefold().split(), y.casefold().split()
+    return fx[-1] == fy[-1] or set(fx) <= set(fy) or set(fy) <= set(fx) or spelling_variants(x, y)
+
+
+def _shorten(text: str, words: int = 8) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def same_text_pairs(texts: list[str], cutoff: int) -> list[tuple[int, int]]:
@@ -131,6 +165,31 @@ def fact_details(sims: np.ndarray, refs: list[tuple[SentenceRef, str]]) -> list[
         if sims[i, j] >= SAME_FACT and bool(NEGATION.search(ti)) != bool(NEGATION.search(tj)):
             out.append(Discrepancy("negation", [Value(ri.article, ti), Value(rj.article, tj)],
                                    note="one says it, the other denies it"))
+    return out
+
+
+def fact_dates(analyses: list[Analysis], sims: np.ndarray,
+               refs: list[tuple[SentenceRef, str]]) -> list[Discrepancy]:
+    """Sentences that clearly report one fact but put it on different days (after resolving
+    'on Friday' against each article's date)."""
+    days: dict[str, set] = {}
+    words: dict[str, dict] = {}
+    for a in analyses:
+        for d in a.dates:
+            if d.date is not None:
+                key = SentenceRef(a.article.id, d.sentence).key
+                days.setdefault(key, set()).add(d.date)
+                words.setdefault(key, {})[d.date] = d.text
+    out = []
+    for i, j in zip(*np.nonzero(np.triu(sims, 1) >= SAME_FACT), strict=True):
+        (ri, _), (rj, _) = refs[i], refs[j]
+        di, dj = days.get(ri.key), days.get(rj.key)
+        if ri.article == rj.article or not di or not dj or di & dj:
+            continue
+        left = " / ".join(f"{words[ri.key][d]} ({d.isoformat()})" for d in sorted(di))
+        right = " / ".join(f"{words[rj.key][d]} ({d.isoformat()})" for d in sorted(dj))
+        out.append(Discrepancy("date", [Value(ri.article, left), Value(rj.article, right)],
+                               note="the same fact on different days"))
     return out
 
 
