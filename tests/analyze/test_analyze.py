@@ -54,6 +54,15 @@ def test_quote_in_the_next_paragraph_inherits_its_speaker() -> None:
     assert [s for _, s in quotes_of(text)] == ["Tomasz Wieczorek", "Tomasz Wieczorek"]
 
 
+def test_quote_after_the_attribution_clause_keeps_its_speaker() -> None:
+    text = ("\"It is heartbreaking,\" said Ines Valdor, a harbour master who has worked on the quay "
+            "for twenty years. \"And this town has to find new ways to heal.\"\n\n"
+            "The quay reopened on Monday. \"Nobody expected it,\" a neighbour told us.")
+    speakers = [s for _, s in quotes_of(text)]
+    assert speakers[:2] == ["Ines Valdor", "Ines Valdor"]
+    assert speakers[2] != "Ines Valdor"  # a new paragraph with its own cue is not inherited
+
+
 def test_scare_quotes_are_not_quotes_of_a_person() -> None:
     assert quotes_of("The so-called \"peace plan\" was published on Monday.") == []
 

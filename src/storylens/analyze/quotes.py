@@ -37,6 +37,7 @@ PRONOUNS_PERSON = {"he", "she", "him", "her", "i", "we"}
 PRONOUNS_OTHER = {"it", "they", "this"}
 SCARE_MAX_WORDS = 3
 MAX_SPEAKER_WORDS = 8
+ATTRIBUTION_WORDS = 45  # longest stretch ("X, a professor at Y, said on Monday.") between two parts of one quotation
 
 
 @dataclass(frozen=True)
@@ -145,10 +146,13 @@ def _person_near(cue: int, frame: list[Sentence], mentions: list[Mention],
 
 def _continues(text: str, previous: Quote, span: _Found) -> bool:
     """A quote with no cue that carries on the previous one: in the same run of quotation marks,
-    or opening the paragraph right after the one that held the previous quote."""
+    after a short attribution clause in the same paragraph, or opening the paragraph right after
+    the one that held the previous quote."""
     between = text[previous.end : span.start]
     if not re.search(r"\w", between):
         return True
+    if previous.speaker and "\n" not in between and len(between.split()) <= ATTRIBUTION_WORDS:
+        return True  # "First part," Ryan said. "Second part." : the attribution sits between
     paragraph_start = text.rfind("\n", 0, span.start) + 1
     opens_paragraph = not re.search(r"\w", text[paragraph_start : span.start])
     return opens_paragraph and between.count("\n\n") <= 1 and "\n" in between
