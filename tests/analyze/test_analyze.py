@@ -63,6 +63,18 @@ def test_quote_after_the_attribution_clause_keeps_its_speaker() -> None:
     assert speakers[2] != "Ines Valdor"  # a new paragraph with its own cue is not inherited
 
 
+def test_relative_clause_speaker_is_the_noun_it_hangs_on() -> None:
+    text = "Union leader Tomasz Wieczorek, who said \"we will not accept these cuts at all,\" left early."
+    assert quotes_of(text)[0][1] == "Tomasz Wieczorek"
+
+
+def test_quotation_after_a_colon_paragraph_takes_its_speaker() -> None:
+    text = ("The meeting ran late.\n\nHarbour master Ines Valdor continued:\n\n"
+            "\"We will reopen the quay within the week.\"")
+    [(quote, speaker)] = quotes_of(text)
+    assert quote == "We will reopen the quay within the week." and speaker.endswith("Ines Valdor")
+
+
 def test_scare_quotes_are_not_quotes_of_a_person() -> None:
     assert quotes_of("The so-called \"peace plan\" was published on Monday.") == []
 

@@ -35,6 +35,7 @@ SPEECH_VERBS = {
 }
 PRONOUNS_PERSON = {"he", "she", "him", "her", "i", "we"}
 PRONOUNS_OTHER = {"it", "they", "this"}
+RELATIVE = {"who", "that", "which"}
 SCARE_MAX_WORDS = 3
 MAX_SPEAKER_WORDS = 8
 ATTRIBUTION_WORDS = 45  # longest stretch ("X, a professor at Y, said on Monday.") between two parts of one quotation
@@ -105,6 +106,12 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention]) ->
         words = len(text[span.start : span.end].split())
         if cue_token is None and words <= SCARE_MAX_WORDS:
             continue  # scare quotes and titles: "so-called", a film's name
+        if cue_token is None and _opens_after_colon(text, span):
+            # "Caddell continued:" closing one paragraph, the quotation opening the next
+            lead_in = sentences[max(index - 1, 0)]
+            cue_token, subject = _cue_and_subject(doc, [lead_in], inside, span)
+        if subject is not None and _within(_start_of(subject), inside):
+            subject = None  # the parse took words of the quotation itself for the subject
         speaker = None
         if subject is not None:
             speaker = _resolve(subject, mentions, quotes, span.start)
@@ -142,6 +149,17 @@ def _person_near(cue: int, frame: list[Sentence], mentions: list[Mention],
     if not people:
         return None
     return min(people, key=lambda m: (m.start > cue, abs(m.start - cue))).canonical
+
+
+def _opens_after_colon(text: str, span: _Found) -> bool:
+    paragraph_start = text.rfind("\n", 0, span.start) + 1
+    if re.search(r"\w", text[paragraph_start : span.start]):
+        return False
+    return text[:paragraph_start].rstrip().endswith(":")
+
+
+def _start_of(subject: Span | Token) -> int:
+    return subject.idx if isinstance(subject, Token) else subject.start_char
 
 
 def _continues(text: str, previous: Quote, span: _Found) -> bool:
@@ -199,6 +217,8 @@ def _subject(cue: Token) -> Span | Token | None:
     for _ in range(3):
         for child in node.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
+                if child.lower_ in RELATIVE and node.dep_ == "relcl":
+                    return _phrase(node.head)  # "Morial, who said ...": the noun the clause hangs on
                 return _phrase(child)
         if node.dep_ not in ("advcl", "conj", "xcomp", "pcomp") or node.head is node:
             return None
@@ -227,7 +247,8 @@ def _resolve(subject: Span | Token, mentions: list[Mention], quotes: list[Quote]
         return None
     start = subject.idx if isinstance(subject, Token) else subject.start_char
     end = start + len(subject.text)
-    named = [m for m in mentions if m.start < end and m.end > start and m.label in ("PERSON", "ORG", "NORP", "GPE")]
+    # Nationalities and parties ("Democratic") describe a speaker; they do not name one.
+    named = [m for m in mentions if m.start < end and m.end > start and m.label in ("PERSON", "ORG", "GPE")]
     if named:
         people = [m for m in named if m.label == "PERSON"] or named
         return people[0].canonical
