@@ -75,6 +75,12 @@ def test_quotation_after_a_colon_paragraph_takes_its_speaker() -> None:
     assert quote == "We will reopen the quay within the week." and speaker.endswith("Ines Valdor")
 
 
+def test_borrowed_words_and_show_titles_are_not_quotations() -> None:
+    text = ("Mayor Ann Lee called the plan \"reckless\" on Monday. She told \"Morning Harbour Hour\" "
+            "that the quay \"will not reopen this year,\" she said.")
+    assert [q for q, _ in quotes_of(text)] == ["will not reopen this year,"]
+
+
 def test_scare_quotes_are_not_quotes_of_a_person() -> None:
     assert quotes_of("The so-called \"peace plan\" was published on Monday.") == []
 

@@ -37,6 +37,9 @@ PRONOUNS_PERSON = {"he", "she", "him", "her", "i", "we"}
 PRONOUNS_OTHER = {"it", "they", "this"}
 RELATIVE = {"who", "that", "which"}
 SCARE_MAX_WORDS = 3
+MIN_WORDS = 2  # "called him “unstable”": one word borrowed, not a statement quoted
+TITLE_MAX_WORDS = 6
+_SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 MAX_SPEAKER_WORDS = 8
 ATTRIBUTION_WORDS = 45  # longest stretch ("X, a professor at Y, said on Monday.") between two parts of one quotation
 
@@ -104,8 +107,9 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention]) ->
         frame = [sentences[i] for i in range(index, end_index + 1)]
         cue_token, subject = _cue_and_subject(doc, frame, inside, span)
         words = len(text[span.start : span.end].split())
-        if cue_token is None and words <= SCARE_MAX_WORDS:
-            continue  # scare quotes and titles: "so-called", a film's name
+        if (cue_token is None and words <= SCARE_MAX_WORDS) or words < MIN_WORDS \
+                or _is_title(text[span.start : span.end]):
+            continue  # scare quotes, single words ("unstable"), titles of shows and films
         if cue_token is None and _opens_after_colon(text, span):
             # "Caddell continued:" closing one paragraph, the quotation opening the next
             lead_in = sentences[max(index - 1, 0)]
@@ -149,6 +153,15 @@ def _person_near(cue: int, frame: list[Sentence], mentions: list[Mention],
     if not people:
         return None
     return min(people, key=lambda m: (m.start > cue, abs(m.start - cue))).canonical
+
+
+def _is_title(quoted: str) -> bool:
+    """'Fox News Sunday', 'The Steve Harvey Morning Show': short, every main word capitalised."""
+    words = re.findall(r"[\w'’-]+", quoted)
+    if not words or len(words) > TITLE_MAX_WORDS or quoted.rstrip(" ,").endswith((".", "?", "!")):
+        return False
+    main = [w for w in words[1:] if w.casefold() not in _SMALL_WORDS]
+    return words[0][:1].isupper() and bool(main) and all(w[:1].isupper() or w[:1].isdigit() for w in main)
 
 
 def _opens_after_colon(text: str, span: _Found) -> bool:
