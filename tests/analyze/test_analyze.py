@@ -75,6 +75,12 @@ def test_quotation_after_a_colon_paragraph_takes_its_speaker() -> None:
     assert quote == "We will reopen the quay within the week." and speaker.endswith("Ines Valdor")
 
 
+def test_quotation_after_reported_speech_takes_its_speaker() -> None:
+    text = ("The council may delay the vote, harbour master Ines Valdor said. "
+            "\"Nobody wants the quay closed for another winter.\"")
+    assert quotes_of(text)[0][1].endswith("Ines Valdor")
+
+
 def test_borrowed_words_and_show_titles_are_not_quotations() -> None:
     text = ("Mayor Ann Lee called the plan \"reckless\" on Monday. She told \"Morning Harbour Hour\" "
             "that the quay \"will not reopen this year,\" she said.")

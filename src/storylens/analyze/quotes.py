@@ -32,6 +32,12 @@ SPEECH_VERBS = {
     "reads", "concede", "conceded", "maintain", "maintained", "complain", "complained", "joke",
     "joked", "shout", "shouted", "respond", "responded", "report", "reported", "reports",
     "accuse", "accused", "testify", "testified", "according", "mutter", "muttered", "add:",
+    "asking", "comment", "commented", "comments", "conclude", "concluded", "concludes", "quip",
+    "quipped", "echo", "echoed", "echoes", "tweeting", "posting", "sing", "sings", "sang",
+    "attack", "attacked", "attacks", "dismiss", "dismissed", "laud", "lauded", "praise", "praised",
+    "blast", "blasted", "slam", "slammed", "boast", "boasted", "scoff", "scoffed", "counter",
+    "countered", "retort", "retorted", "exclaim", "exclaimed", "pledge", "pledged", "assert",
+    "asserted", "calling", "describing", "warning", "noting", "arguing", "insisting",
 }
 PRONOUNS_PERSON = {"he", "she", "him", "her", "i", "we"}
 PRONOUNS_OTHER = {"it", "they", "this"}
@@ -110,9 +116,11 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention]) ->
         if (cue_token is None and words <= SCARE_MAX_WORDS) or words < MIN_WORDS \
                 or _is_title(text[span.start : span.end]):
             continue  # scare quotes, single words ("unstable"), titles of shows and films
-        if cue_token is None and _opens_after_colon(text, span):
-            # "Caddell continued:" closing one paragraph, the quotation opening the next
-            lead_in = sentences[max(index - 1, 0)]
+        lead_in = sentences[index - 1] if index > 0 else None
+        if cue_token is None and lead_in is not None and (
+                _opens_after_colon(text, span) or _opens_after_reported_speech(text, lead_in, span, inside)):
+            # "Caddell continued:" closing one paragraph, or "..., Schiff said." just before, with
+            # the quotation opening the next paragraph or sentence: the lead-in names the speaker
             cue_token, subject = _cue_and_subject(doc, [lead_in], inside, span)
         if subject is not None and _within(_start_of(subject), inside):
             subject = None  # the parse took words of the quotation itself for the subject
@@ -162,6 +170,16 @@ def _is_title(quoted: str) -> bool:
         return False
     main = [w for w in words[1:] if w.casefold() not in _SMALL_WORDS]
     return words[0][:1].isupper() and bool(main) and all(w[:1].isupper() or w[:1].isdigit() for w in main)
+
+
+def _opens_after_reported_speech(text: str, before: Sentence, span: _Found,
+                                 inside: list[tuple[int, int]]) -> bool:
+    """The quotation opens its sentence, right after a sentence of the same paragraph that holds
+    no quotation of its own (indirect speech such as "..., Schiff said.")."""
+    gap = text[before.end : span.start]
+    if "\n" in gap or re.search(r"\w", gap):
+        return False
+    return not any(before.start <= s < before.end for s, _ in inside)
 
 
 def _opens_after_colon(text: str, span: _Found) -> bool:
