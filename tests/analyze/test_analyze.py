@@ -81,6 +81,11 @@ def test_quotation_after_reported_speech_takes_its_speaker() -> None:
     assert quotes_of(text)[0][1].endswith("Ines Valdor")
 
 
+def test_quotation_signed_after_a_dash() -> None:
+    text = "Readers wrote in.\n\n“The quay has been closed for far too long.” ― Ines Valdor\n\nMore letters follow."
+    assert quotes_of(text) == [("The quay has been closed for far too long.", "Ines Valdor")]
+
+
 def test_borrowed_words_and_show_titles_are_not_quotations() -> None:
     text = ("Mayor Ann Lee called the plan \"reckless\" on Monday. She told \"Morning Harbour Hour\" "
             "that the quay \"will not reopen this year,\" she said.")

@@ -122,6 +122,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention]) ->
             # "Caddell continued:" closing one paragraph, or "..., Schiff said." just before, with
             # the quotation opening the next paragraph or sentence: the lead-in names the speaker
             cue_token, subject = _cue_and_subject(doc, [lead_in], inside, span)
+        signed = _signed_by(text, span) if cue_token is None else None
         if subject is not None and _within(_start_of(subject), inside):
             subject = None  # the parse took words of the quotation itself for the subject
         speaker = None
@@ -129,6 +130,8 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention]) ->
             speaker = _resolve(subject, mentions, quotes, span.start)
         elif cue_token is not None:
             speaker = _person_near(cue_token.idx, frame, mentions, inside)
+        elif signed is not None:
+            speaker = signed
         elif previous is not None and _continues(text, previous, span):
             speaker = previous.speaker
         cue = cue_token.text if cue_token is not None else None
@@ -170,6 +173,15 @@ def _is_title(quoted: str) -> bool:
         return False
     main = [w for w in words[1:] if w.casefold() not in _SMALL_WORDS]
     return words[0][:1].isupper() and bool(main) and all(w[:1].isupper() or w[:1].isdigit() for w in main)
+
+
+_SIGNATURE = re.compile(r"[”\"’']?\s*[―—–]\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3})")
+
+
+def _signed_by(text: str, span: _Found) -> str | None:
+    """A quotation signed after a dash, as in letters and vox pops: “…” ― Pamela Padilla."""
+    found = _SIGNATURE.match(text, span.end, min(len(text), span.end + 80))
+    return found.group(1) if found else None
 
 
 def _opens_after_reported_speech(text: str, before: Sentence, span: _Found,
