@@ -175,7 +175,7 @@ def _is_title(quoted: str) -> bool:
     return words[0][:1].isupper() and bool(main) and all(w[:1].isupper() or w[:1].isdigit() for w in main)
 
 
-_SIGNATURE = re.compile(r"[”\"’']?\s*[―—–]\s*((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3})")
+_SIGNATURE = re.compile(r"[”\"’']?[ \t]*[―—–][ \t]*((?:[A-Z][\w.'’-]*)(?:[ \t]+[A-Z][\w.'’-]*){0,3})")
 
 
 def _signed_by(text: str, span: _Found) -> str | None:
