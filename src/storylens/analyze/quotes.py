@@ -175,13 +175,13 @@ def _is_title(quoted: str) -> bool:
     return words[0][:1].isupper() and bool(main) and all(w[:1].isupper() or w[:1].isdigit() for w in main)
 
 
-_SIGNATURE = re.compile(r"[”\"’']?[ \t]*[―—–][ \t]*((?:[A-Z][\w.'’-]*)(?:[ \t]+[A-Z][\w.'’-]*){0,3})")
+_SIGNATURE = re.compile(r"[”\"’']?[^\S\n]*\n?[^\S\n]*[―—–][^\S\n]*((?:[A-Z][\w.'’-]*)(?:[^\S\n]+[A-Z][\w.'’-]*){0,3})")
 
 
 def _signed_by(text: str, span: _Found) -> str | None:
     """A quotation signed after a dash, as in letters and vox pops: “…” ― Pamela Padilla."""
     found = _SIGNATURE.match(text, span.end, min(len(text), span.end + 80))
-    return found.group(1) if found else None
+    return found.group(1).rstrip(".") if found else None
 
 
 def _opens_after_reported_speech(text: str, before: Sentence, span: _Found,
