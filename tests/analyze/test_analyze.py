@@ -86,6 +86,11 @@ def test_quotation_signed_after_a_dash() -> None:
     assert quotes_of(text) == [("The quay has been closed for far too long.", "Ines Valdor")]
 
 
+def test_attribution_after_a_question_mark() -> None:
+    text = "“Does anybody know when the quay will reopen?” Ines Valdor asked. “Nobody does.”"
+    assert quotes_of(text)[0] == ("Does anybody know when the quay will reopen?", "Ines Valdor")
+
+
 def test_borrowed_words_and_show_titles_are_not_quotations() -> None:
     text = ("Mayor Ann Lee called the plan \"reckless\" on Monday. She told \"Morning Harbour Hour\" "
             "that the quay \"will not reopen this year,\" she said.")

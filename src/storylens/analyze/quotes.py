@@ -47,6 +47,7 @@ MIN_WORDS = 2  # "called him “unstable”": one word borrowed, not a statement
 TITLE_MAX_WORDS = 6
 _SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 MAX_SPEAKER_WORDS = 8
+ATTRIBUTION_TAIL = 12  # words of a sentence that only attributes the quotation before it
 ATTRIBUTION_WORDS = 45  # longest stretch ("X, a professor at Y, said on Monday.") between two parts of one quotation
 
 
@@ -116,6 +117,10 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention]) ->
         if (cue_token is None and words <= SCARE_MAX_WORDS) or words < MIN_WORDS \
                 or _is_title(text[span.start : span.end]):
             continue  # scare quotes, single words ("unstable"), titles of shows and films
+        tail = sentences[end_index + 1] if end_index + 1 < len(sentences) else None
+        if cue_token is None and tail is not None and _attribution_follows(text, span, tail):
+            # “Does anybody know?” Graham asked. -- the splitter ended the sentence at the "?"
+            cue_token, subject = _cue_and_subject(doc, [tail], inside, span)
         lead_in = sentences[index - 1] if index > 0 else None
         if cue_token is None and lead_in is not None and (
                 _opens_after_colon(text, span) or _opens_after_reported_speech(text, lead_in, span, inside)):
@@ -182,6 +187,12 @@ def _signed_by(text: str, span: _Found) -> str | None:
     """A quotation signed after a dash, as in letters and vox pops: “…” ― Pamela Padilla."""
     found = _SIGNATURE.match(text, span.end, min(len(text), span.end + 80))
     return found.group(1).rstrip(".") if found else None
+
+
+def _attribution_follows(text: str, span: _Found, after: Sentence) -> bool:
+    """The next sentence starts right after the closing mark and is a short "X said" clause."""
+    gap = text[span.end : after.start]
+    return "\n" not in gap and not re.search(r"\w", gap) and len(after.of(text).split()) <= ATTRIBUTION_TAIL
 
 
 def _opens_after_reported_speech(text: str, before: Sentence, span: _Found,
