@@ -310,7 +310,8 @@ def _analysis_json(source: str, a: Analysis) -> dict[str, Any]:
     return {
         "input": source,
         "sentences": [{"start": s.start, "end": s.end} for s in a.sentences],
-        "entities": [{"text": m.text, "label": m.label, "start": m.start, "end": m.end, "canonical": m.canonical}
+        "entities": [{"text": m.text, "label": m.label, "start": m.start, "end": m.end, "canonical": m.canonical,
+                      "variant": m.variant}
                      for m in a.entities],
         "quotes": [{"text": q.text, "speaker": q.speaker, "cue": q.cue, "start": q.start, "end": q.end}
                    for q in a.quotes],

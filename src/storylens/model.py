@@ -116,11 +116,13 @@ class Sentence(Span):
 
 @dataclass(frozen=True)
 class Mention(Span):
-    """A named entity mention; `canonical` groups variant mentions of one entity."""
+    """A named entity mention; `canonical` groups variant mentions of one entity. `variant` flags
+    a mention spelled differently from its canonical name ("Qassam" for "Qassem Soleimani")."""
 
     text: str = ""
     label: str = ""
     canonical: str = ""
+    variant: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ class Analysis:
         """Everything but the article and the vectors, as JSON-ready data (the store keeps both apart)."""
         return {
             "sentences": [[s.start, s.end] for s in self.sentences],
-            "entities": [[m.start, m.end, m.text, m.label, m.canonical] for m in self.entities],
+            "entities": [[m.start, m.end, m.text, m.label, m.canonical, m.variant] for m in self.entities],
             "quotes": [[q.start, q.end, q.text, q.speaker, q.cue, q.sentence] for q in self.quotes],
             "dates": [[d.start, d.end, d.text, iso(d.date), d.sentence] for d in self.dates],
         }
@@ -172,7 +174,8 @@ class Analysis:
         return cls(
             article,
             sentences=[Sentence(a, b, index=n) for n, (a, b) in enumerate(data["sentences"])],
-            entities=[Mention(a, b, text=t, label=label, canonical=c) for a, b, t, label, c in data["entities"]],
+            entities=[Mention(a, b, text=t, label=label, canonical=c, variant=v)
+                      for a, b, t, label, c, v in data["entities"]],
             quotes=[Quote(a, b, text=t, speaker=sp, cue=cue, sentence=n) for a, b, t, sp, cue, n in data["quotes"]],
             dates=[DateRef(a, b, text=t, date=date.fromisoformat(d) if d else None, sentence=n)
                    for a, b, t, d, n in data["dates"]],

@@ -48,6 +48,14 @@ def test_surname_mention_resolves_to_the_full_name() -> None:
     assert quotes_of(text)[0][1] == "Mark Esper"
 
 
+def test_near_identical_spellings_are_one_entity_and_flagged() -> None:
+    text = ("General Qassem Soleimani was killed on Friday. Crowds mourned Qassam Soleimani on Monday. "
+            "Soleimani led the Quds Force.")
+    people = [m for m in analyze(Article.create(text)).entities if m.label == "PERSON"]
+    assert {m.canonical for m in people} == {"Qassem Soleimani"}
+    assert [m.text for m in people if m.variant] == ["Qassam Soleimani"]  # the short form is no variant
+
+
 def test_quote_in_the_next_paragraph_inherits_its_speaker() -> None:
     text = ("\"The talks went well,\" union leader Tomasz Wieczorek said.\n\n"
             "\"We expect an agreement before the weekend.\"")

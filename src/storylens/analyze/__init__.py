@@ -17,7 +17,7 @@ from storylens.model import Analysis, Article, DateRef
 BATCH = 8
 # Stored analyses carry this version; change it whenever the analyze stage or its models change
 # what they find, and stored analyses are recomputed on next use.
-VERSION = "1 en_core_web_sm-3.8.0 all-MiniLM-L6-v2-int8"
+VERSION = "2 en_core_web_sm-3.8.0 all-MiniLM-L6-v2-int8"
 PARALLEL_MIN = 8  # articles per worker below which a second process costs more than it saves
 
 

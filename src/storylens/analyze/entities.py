@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
 from spacy.tokens import Doc
 
 from storylens.model import Mention
@@ -24,6 +25,7 @@ TITLES = re.compile(
     r"\s+)+",
     re.IGNORECASE,
 )
+NEAR_SPELLING = 80  # rapidfuzz ratio of two surnames that are one name spelled two ways
 _POSSESSIVE = re.compile(r"(?:'s|’s|')$")
 
 
@@ -48,15 +50,40 @@ def find_entities(doc: Doc) -> list[Mention]:
 
 
 def canonicalize(mentions: list[Mention]) -> list[Mention]:
-    """Give each person mention the longest full name in the article that shares its surname."""
+    """Give each person mention the longest full name in the article that shares its surname,
+    where surnames spelled a letter or two apart count as one ("Soleimani" / "Suleimani"); a
+    mention whose spelling differs from its canonical name is flagged as a variant."""
+    surnames = _surname_groups([m.text.split()[-1] for m in mentions if m.label == "PERSON"])
     full: dict[str, str] = {}
     for m in mentions:
         if m.label == "PERSON":
-            surname = m.text.split()[-1].casefold()
-            if len(m.text.split()) > len(full.get(surname, "").split()):
-                full[surname] = m.text
+            key = surnames[m.text.split()[-1].casefold()]
+            if len(m.text.split()) > len(full.get(key, "").split()):
+                full[key] = m.text
     out = []
     for m in mentions:
-        canonical = full.get(m.text.split()[-1].casefold(), m.text) if m.label == "PERSON" else m.text
-        out.append(Mention(m.start, m.end, text=m.text, label=m.label, canonical=canonical))
+        canonical = full.get(surnames.get(m.text.split()[-1].casefold(), ""), m.text) if m.label == "PERSON" \
+            else m.text
+        out.append(Mention(m.start, m.end, text=m.text, label=m.label, canonical=canonical,
+                           variant=_spelled_differently(m.text, canonical)))
     return out
+
+
+def _surname_groups(surnames: list[str]) -> dict[str, str]:
+    """Each surname (casefolded) -> the first near-identical surname seen."""
+    groups: dict[str, str] = {}
+    for name in (s.casefold() for s in surnames):
+        if name in groups:
+            continue
+        groups[name] = next((rep for rep in dict.fromkeys(groups.values()) if _near(name, rep)), name)
+    return groups
+
+
+def _near(x: str, y: str) -> bool:
+    return min(len(x), len(y)) >= 5 and x[0] == y[0] and fuzz.ratio(x, y) >= NEAR_SPELLING
+
+
+def _spelled_differently(text: str, canonical: str) -> bool:
+    """Not a shorter form of the canonical name ("Milley") but another spelling of a word in it."""
+    words, full = text.casefold().split(), canonical.casefold().split()
+    return any(w not in full for w in words)

@@ -161,7 +161,8 @@ def marked_paragraphs(analysis: Analysis) -> list[list[Segment]]:
     text = analysis.article.text
     spans: list[tuple[int, int, str, str]] = [
         (q.start, q.end, "quote", f"Quote: {q.speaker or 'speaker unknown'}") for q in analysis.quotes
-    ] + [(m.start, m.end, f"ent-{m.label.lower()}", f"{m.label}: {m.canonical}") for m in analysis.entities]
+    ] + [(m.start, m.end, f"ent-{m.label.lower()}", f"{m.label}: {m.canonical}") for m in analysis.entities] + [
+        (m.start, m.end, "variant", f"spelled differently from {m.canonical}") for m in analysis.entities if m.variant]
     cuts = sorted({0, len(text), *[s for s, *_ in spans], *[e for _, e, *_ in spans]}
                   | {m.end() for m in re.finditer(r"\n+", text)} | {m.start() for m in re.finditer(r"\n+", text)})
     paragraphs: list[list[Segment]] = [[]]
