@@ -56,3 +56,21 @@ def test_demo_duplicates_are_the_planted_wire_copies(demo_store: Settings, demo_
 def _rel(path: str | None) -> str:
     assert path
     return path.split("/corpus/", 1)[1]
+
+
+def test_ended_stories_and_old_texts_are_evicted_outside_the_window() -> None:
+    from datetime import datetime, timedelta
+
+    from storylens.model import Article
+    from storylens.stories import StoryStream
+    from storylens.stories.cluster import EVICT_EVERY
+
+    stream = StoryStream(window_days=2)
+    start = datetime(2025, 1, 1)
+    for n in range(EVICT_EVERY * 2):
+        text = f"Unique event number {n} happened in town{n} with mayor{n} and council{n} today."
+        stream.add(Article.create(text, title=f"Event {n}", published=start + timedelta(hours=n)))
+    newest = start + timedelta(hours=EVICT_EVERY * 2 - 1)
+    stories = stream.clusterer.stories
+    assert stories and all(s.last_seen is not None and newest - s.last_seen <= timedelta(days=2) for s in stories)
+    assert len(stream.duplicates) <= 2 * 24 + EVICT_EVERY  # the window's texts, plus one sweep's worth

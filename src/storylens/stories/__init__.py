@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from storylens.model import Article
-from storylens.stories.cluster import OnlineClusterer
+from storylens.stories.cluster import EVICT_EVERY, OnlineClusterer
 from storylens.stories.dedup import DuplicateIndex
 
 
@@ -32,9 +33,11 @@ class StoryStream:
         decision already made (when a stored stream is resumed)."""
         if article.id in self.story_of:
             return Assignment(article.id, self.story_of[article.id])
-        original = self.duplicates.add(article.id, article.text)
+        original = self.duplicates.add(article.id, article.text, article.published)
         forced = story_id or (self.story_of[original[0]] if original else None)
         story = self.clusterer.assign(article, story_id=forced)
+        if self.clusterer.docs % EVICT_EVERY == 0 and self.clusterer.newest is not None:
+            self.duplicates.evict(self.clusterer.newest - timedelta(days=self.clusterer.window_days))
         self.story_of[article.id] = story
         if original and story_id is None:
             return Assignment(article.id, story, original[0], original[1])

@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -21,6 +21,7 @@ from storylens.model import Article
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 TITLE_WEIGHT = 2
 LEAD_WORDS = 400
+EVICT_EVERY = 256  # articles between two sweeps for stories that have ended
 
 
 def terms(article: Article) -> Counter[str]:
@@ -54,6 +55,7 @@ class OnlineClusterer:
         self.docs = 0
         self.stories: list[_Story] = []
         self._by_id: dict[str, _Story] = {}
+        self.newest: datetime | None = None
 
     def idf(self, term: str) -> float:
         return math.log((1 + self.docs) / (1 + self.doc_freq[term])) + 1.0
@@ -78,7 +80,25 @@ class OnlineClusterer:
         target.centroid_docs = -1
         if article.published and (target.last_seen is None or article.published > target.last_seen):
             target.last_seen = article.published
+        if article.published and (self.newest is None or article.published > self.newest):
+            self.newest = article.published
+        if self.docs % EVICT_EVERY == 0:
+            self.evict()
         return target.id
+
+    def evict(self) -> int:
+        """Drop dated stories that ended more than a window before the newest article seen: no
+        dated article can join them any more, and memory then follows the window, not the stream."""
+        if self.newest is None:
+            return 0
+        horizon = self.newest - timedelta(days=self.window_days)
+        ended = [s for s in self.stories if s.last_seen is not None and s.last_seen < horizon]
+        if ended:
+            gone = {id(s) for s in ended}
+            self.stories = [s for s in self.stories if id(s) not in gone]
+            for story in ended:
+                del self._by_id[story.id]
+        return len(ended)
 
     def _find(self, story_id: str) -> _Story | None:
         return self._by_id.get(story_id)
