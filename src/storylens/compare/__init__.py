@@ -9,6 +9,7 @@ from storylens.analyze import analyze_many
 from storylens.compare.align import add_sentence_vectors, align
 from storylens.compare.digest import digest_lines, digest_markdown
 from storylens.compare.discrepancies import find_discrepancies
+from storylens.compare.quotematch import QuoteMatches
 from storylens.compare.timeline import build_timeline
 from storylens.model import Analysis, Article, Comparison, iso
 
@@ -25,11 +26,12 @@ def compare(articles: list[Article], align_threshold: float = 0.3,
     if analyses is None:
         analyses = list(analyze_many(articles, reference=story_day(articles)))
     add_sentence_vectors(analyses)
-    facts, sims, refs = align(analyses, align_threshold)
+    matches = QuoteMatches(analyses)
+    facts, sims, refs = align(analyses, align_threshold, matches)
     return Comparison(
         analyses=analyses,
         facts=facts,
-        discrepancies=find_discrepancies(analyses, sims, refs),
+        discrepancies=find_discrepancies(analyses, sims, refs, matches),
         timeline=build_timeline(analyses),
     )
 

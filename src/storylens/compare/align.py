@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storylens.analyze.embed import embed
-from storylens.compare.discrepancies import same_text_pairs
+from storylens.compare.quotematch import QuoteMatches
 from storylens.model import Analysis, Fact, SentenceRef
 
 QUOTE_MATCH = 85  # rapidfuzz partial ratio at which two quotations are the same words
@@ -62,39 +62,31 @@ def embedding_similarity(analyses: list[Analysis]) -> np.ndarray:
     return np.clip(vectors @ vectors.T - EMBEDDING_OFFSET, 0.0, 1.0)
 
 
-def lexical_similarity(analyses: list[Analysis], refs: list[tuple[SentenceRef, str]]) -> np.ndarray:
+def lexical_similarity(matches: QuoteMatches, refs: list[tuple[SentenceRef, str]]) -> np.ndarray:
     """Same words or the same quotation: the evidence strict enough for detail checks."""
-    return np.maximum(similarity_matrix([t for _, t in refs]), quote_similarity(analyses, refs))
+    return np.maximum(similarity_matrix([t for _, t in refs]), quote_similarity(matches, refs))
 
 
-def quote_similarity(analyses: list[Analysis], refs: list[tuple[SentenceRef, str]]) -> np.ndarray:
+def quote_similarity(matches: QuoteMatches, refs: list[tuple[SentenceRef, str]]) -> np.ndarray:
     """1.0 for sentence pairs that carry the same quotation (four words or more), else 0."""
     position = {ref.key: n for n, (ref, _) in enumerate(refs)}
-    quoted: list[tuple[int, str]] = []
-    for a in analyses:
-        for q in a.quotes:
-            if len(q.text.split()) >= 4:
-                quoted.append((position[SentenceRef(a.article.id, q.sentence).key], _fold(q.text)))
     out = np.zeros((len(refs), len(refs)))
-    for i, j in same_text_pairs([q for _, q in quoted], QUOTE_MATCH):
-        si, sj = quoted[i][0], quoted[j][0]
-        if refs[si][0].article != refs[sj][0].article:
-            out[si, sj] = out[sj, si] = 1.0
+    for x, y in matches.pairs(QUOTE_MATCH):
+        si = position[SentenceRef(x.article, x.quote.sentence).key]
+        sj = position[SentenceRef(y.article, y.quote.sentence).key]
+        out[si, sj] = out[sj, si] = 1.0
     return out
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"\W+", " ", text.casefold()).strip()
-
-
-def align(analyses: list[Analysis], threshold: float) -> tuple[list[Fact], np.ndarray, list]:
+def align(analyses: list[Analysis], threshold: float,
+          matches: QuoteMatches | None = None) -> tuple[list[Fact], np.ndarray, list]:
     """Shared facts (a sentence with its matches in other articles) and single-source facts.
 
     Also returns the lexical similarity matrix: discrepancy rules compare details only inside
     sentences that share words, where a different number is a real disagreement.
     """
     refs = sentence_refs(analyses)
-    lexical = lexical_similarity(analyses, refs)
+    lexical = lexical_similarity(matches or QuoteMatches(analyses), refs)
     sims = np.maximum(lexical, embedding_similarity(analyses))
     articles = [r.article for r, _ in refs]
     groups: list[frozenset[int]] = []

@@ -12,8 +12,9 @@ import re
 from itertools import combinations
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from storylens.compare.quotematch import QuoteMatches
 from storylens.model import Analysis, Discrepancy, SentenceRef, Value
 
 SAME_QUOTE = 80        # partial ratio: the two quotations are versions of one
@@ -28,9 +29,10 @@ NUMBER = re.compile(r"\b(\d[\d,.]*\d|\d)\s*(%|per cent|percent|million|billion|t
 _WORD = re.compile(r"[\w'’-]+")
 
 
-def find_discrepancies(analyses: list[Analysis], sims: np.ndarray,
-                       refs: list[tuple[SentenceRef, str]]) -> list[Discrepancy]:
-    found = (quote_wording(analyses) + quote_attribution(analyses) + name_spelling(analyses)
+def find_discrepancies(analyses: list[Analysis], sims: np.ndarray, refs: list[tuple[SentenceRef, str]],
+                       matches: QuoteMatches | None = None) -> list[Discrepancy]:
+    matches = matches or QuoteMatches(analyses)
+    found = (quote_wording(matches) + quote_attribution(matches) + name_spelling(analyses)
              + fact_details(sims, refs) + fact_dates(analyses, sims, refs))
     unique: dict[tuple, Discrepancy] = {}
     for d in found:
@@ -39,31 +41,27 @@ def find_discrepancies(analyses: list[Analysis], sims: np.ndarray,
     return list(unique.values())
 
 
-def quote_wording(analyses: list[Analysis]) -> list[Discrepancy]:
-    quotes = [(a.article.id, q, _fold(q.text)) for a in analyses for q in a.quotes if len(q.text.split()) >= 4]
+def quote_wording(matches: QuoteMatches) -> list[Discrepancy]:
     out = []
-    for i, j in same_text_pairs([f for *_, f in quotes], SAME_QUOTE):
-        (art_a, qa, fa), (art_b, qb, fb) = quotes[i], quotes[j]
-        if art_a == art_b or fa == fb:
+    for x, y in matches.pairs(SAME_QUOTE):
+        if x.folded == y.folded:
             continue
-        for left, right in word_differences(qa.text, qb.text):
-            out.append(Discrepancy("quote_wording", [Value(art_a, left), Value(art_b, right)],
-                                   note=f"quoted differently: {qa.speaker or 'unknown speaker'}"))
+        for left, right in word_differences(x.quote.text, y.quote.text):
+            out.append(Discrepancy("quote_wording", [Value(x.article, left), Value(y.article, right)],
+                                   note=f"quoted differently: {x.quote.speaker or 'unknown speaker'}"))
     return out
 
 
-def quote_attribution(analyses: list[Analysis]) -> list[Discrepancy]:
+def quote_attribution(matches: QuoteMatches) -> list[Discrepancy]:
     """One quotation (six words or more, nearly the same words) given to two different speakers."""
-    quotes = [(a.article.id, q, _fold(q.text)) for a in analyses for q in a.quotes
-              if q.speaker and len(q.text.split()) >= 6]
     out = []
-    for i, j in same_text_pairs([f for *_, f in quotes], SAME_ATTRIBUTED_QUOTE):
-        (art_a, qa, _), (art_b, qb, _) = quotes[i], quotes[j]
-        if art_a == art_b or not _named(qa.speaker) or not _named(qb.speaker) \
-                or _same_person(qa.speaker or "", qb.speaker or ""):
+    for x, y in matches.pairs(SAME_ATTRIBUTED_QUOTE):
+        sx, sy = x.quote.speaker or "", y.quote.speaker or ""
+        if min(len(x.quote.text.split()), len(y.quote.text.split())) < 6 or not _named(sx) or not _named(sy) \
+                or _same_person(sx, sy):
             continue
-        out.append(Discrepancy("attribution", [Value(art_a, qa.speaker or ""), Value(art_b, qb.speaker or "")],
-                               note=f"“{_shorten(qa.text)}” said by different people"))
+        out.append(Discrepancy("attribution", [Value(x.article, sx), Value(y.article, sy)],
+                               note=f"“{_shorten(x.quote.text)}” said by different people"))
     return out
 
 
@@ -82,14 +80,6 @@ def _same_person(x: str, y: str) -> bool:
 def _shorten(text: str, words: int = 8) -> str:
     parts = text.split()
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
-
-
-def same_text_pairs(texts: list[str], cutoff: int) -> list[tuple[int, int]]:
-    """Index pairs (i < j) whose partial ratio reaches `cutoff`, scored all at once by rapidfuzz."""
-    if len(texts) < 2:
-        return []
-    scores = process.cdist(texts, texts, scorer=fuzz.partial_ratio, score_cutoff=cutoff, dtype=np.uint8, workers=-1)
-    return [(int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(scores, 1)), strict=True)]
 
 
 def word_differences(x: str, y: str) -> list[tuple[str, str]]:
