@@ -88,17 +88,12 @@ def stories(settings: config.Settings, as_json: bool, limit: int) -> None:
     found = api.stories(settings=settings)[:limit]
     if as_json:
         for story in found:
-            _emit(_story_json(story))
+            _emit(story.to_dict())
         return
     if not found:
         out.print(f"no stories in {settings.db} yet: `storylens ingest PATH` or `storylens demo`")
         return
     out.print(_stories_table(found))
-
-
-def _story_json(story: Story) -> dict[str, Any]:
-    return {"id": story.id, "title": story.title, "articles": story.article_ids, "outlets": story.outlets,
-            "duplicates": story.duplicates, "first_seen": iso(story.first_seen), "last_seen": iso(story.last_seen)}
 
 
 def _stories_table(found: list[Story]) -> Table:

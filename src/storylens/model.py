@@ -194,6 +194,12 @@ class Story:
     outlets: list[str] = field(default_factory=list)
     duplicates: dict[str, str] = field(default_factory=dict)  # article id -> id of its original
 
+    def to_dict(self) -> dict[str, Any]:
+        """The story as JSON-ready data, for the CLI's `--json` and the HTTP API alike."""
+        return {"id": self.id, "title": self.title, "size": len(self.article_ids), "articles": self.article_ids,
+                "outlets": self.outlets, "duplicates": self.duplicates,
+                "first_seen": iso(self.first_seen), "last_seen": iso(self.last_seen)}
+
 
 FactKind = Literal["shared", "single"]
 

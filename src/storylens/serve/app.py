@@ -131,8 +131,7 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
         return found
 
     def comparison(story_id: str) -> tuple[Story, dict[str, Any]]:
-        story, report = api.compare_story(story_id, settings=s)
-        return story, report
+        return api.compare_story(story_id, settings=s)
 
     def analysis_of(article: Article) -> Analysis:
         with lock:
@@ -164,13 +163,13 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
         found = find_stories(q, entity, outlet, since, until)
         chunk = found[(page - 1) * per_page : page * per_page]
         return {"total": len(found), "page": page, "per_page": per_page,
-                "stories": [_story_json(st) for st in chunk]}
+                "stories": [st.to_dict() for st in chunk]}
 
     @app.get("/api/stories/{story_id}", tags=["stories"])
     def get_story(story_id: str) -> dict[str, Any]:
         store = stores.get()
         story = store.story(story_id)
-        data = _story_json(story)
+        data = story.to_dict()
         data["articles"] = [_article_summary(a, story) for a in store.articles(story.article_ids)]
         return data
 
@@ -267,12 +266,6 @@ def _span(story: Story) -> str:
         return "undated"
     first, last = story.first_seen.date(), (story.last_seen or story.first_seen).date()
     return first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
-
-
-def _story_json(story: Story) -> dict[str, Any]:
-    return {"id": story.id, "title": story.title, "size": len(story.article_ids), "outlets": story.outlets,
-            "first_seen": iso(story.first_seen), "last_seen": iso(story.last_seen),
-            "duplicates": story.duplicates}
 
 
 def _article_summary(article: Article, story: Story) -> dict[str, Any]:
