@@ -74,3 +74,10 @@ def test_ended_stories_and_old_texts_are_evicted_outside_the_window() -> None:
     stories = stream.clusterer.stories
     assert stories and all(s.last_seen is not None and newest - s.last_seen <= timedelta(days=2) for s in stories)
     assert len(stream.duplicates) <= 2 * 24 + EVICT_EVERY  # the window's texts, plus one sweep's worth
+
+
+def test_stories_started_by_ids_with_a_common_prefix_stay_apart() -> None:
+    stream = StoryStream(threshold=0.2)
+    one = Article.create("Flooding closes schools in Dunmore.", title="Dunmore floods", id="collection-a-0001")
+    two = Article.create("Battery maker opens a factory in Kell.", title="Factory", id="collection-a-0002")
+    assert stream.add(one).story_id != stream.add(two).story_id

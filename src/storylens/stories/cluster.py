@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from storylens.model import Article
+from storylens.model import ID_LENGTH, Article
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 TITLE_WEIGHT = 2
@@ -33,6 +33,15 @@ def terms(article: Article) -> Counter[str]:
             if len(word) > 2 and word not in ENGLISH_STOP_WORDS:
                 counts[word] += weight
     return counts
+
+
+def story_id_for(article_id: str) -> str:
+    """A new story is named after the article that started it. Content-hash ids are shortened
+    (12 hex digits never collide in practice); ids given by the user are kept whole, since two
+    of them may share any prefix."""
+    if len(article_id) == ID_LENGTH and all(c in "0123456789abcdef" for c in article_id):
+        return f"s{article_id[:12]}"
+    return f"s{article_id}"
 
 
 @dataclass
@@ -72,7 +81,7 @@ class OnlineClusterer:
         self.doc_freq.update(counts.keys())
         target = self._find(story_id) if story_id else self._best(counts, article.published)
         if target is None:
-            target = _Story(id=story_id or f"s{article.id[:12]}")
+            target = _Story(id=story_id or story_id_for(article.id))
             self.stories.append(target)
             self._by_id[target.id] = target
         target.term_sums.update(counts)
