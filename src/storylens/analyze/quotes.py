@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Span, Token
+from typing_extensions import TypeIs
 
 from storylens.analyze.entities import strip_title
 from storylens.analyze.sentences import sentence_at
 from storylens.model import Mention, Quote, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 OPENERS = {"“": "”", "„": "“”", "«": "»", '"': '"', "‘": "’"}
 SPEECH_VERBS = {
@@ -213,7 +217,7 @@ def _opens_after_colon(text: str, span: _Found) -> bool:
 
 
 def _start_of(subject: Span | Token) -> int:
-    return subject.idx if isinstance(subject, Token) else subject.start_char
+    return subject.idx if _is_token(subject) else subject.start_char
 
 
 def _continues(text: str, previous: Quote, span: _Found) -> bool:
@@ -299,7 +303,7 @@ def _resolve(subject: Span | Token, mentions: list[Mention], quotes: list[Quote]
             if quote.speaker:
                 return quote.speaker
         return None
-    start = subject.idx if isinstance(subject, Token) else subject.start_char
+    start = subject.idx if _is_token(subject) else subject.start_char
     end = start + len(subject.text)
     # Nationalities and parties ("Democratic") describe a speaker; they do not name one.
     named = [m for m in mentions if m.start < end and m.end > start and m.label in ("PERSON", "ORG", "GPE")]
@@ -317,3 +321,8 @@ def _resolve(subject: Span | Token, mentions: list[Mention], quotes: list[Quote]
 def _last_person(mentions: list[Mention], before: int) -> str | None:
     earlier = [m for m in mentions if m.label == "PERSON" and m.end <= before]
     return earlier[-1].canonical if earlier else None
+
+
+def _is_token(node: Span | Token) -> TypeIs[Token]:
+    """A token has a character offset of its own; a span has a start and an end."""
+    return hasattr(node, "idx")
