@@ -97,22 +97,26 @@ def ingest_documents(documents: Iterable[RawDocument | Rejection], settings: con
 
 
 def assign_stories(store: SQLiteStore, new_ids: set[str], settings: config.Settings) -> set[str]:
-    """Replay stored articles into the online clusterer, then add the new ones in date order."""
-    stream = StoryStream(settings.story_threshold, settings.story_window_days, settings.duplicate_threshold)
+    """Replay stored articles into the online clusterer, then add the new ones in date order.
+
+    Stories the new articles merge are relabelled in the store too: the returned ids are every
+    story that gained or changed articles."""
+    stream = story_stream(settings)
     known = {a: s.id for s in store.stories() for a in s.article_ids}
     everything = store.articles()
-    for article in everything:
-        if article.id in known:
-            stream.add(article, story_id=known[article.id])
+    for _ in stream.add_all((a for a in everything if a.id in known), known):
+        pass
     fresh = sorted((a for a in everything if a.id in new_ids), key=lambda a: a.published or datetime.max)
-    assignments, duplicates = {}, {}
-    for article in fresh:
-        decision = stream.add(article)
-        assignments[article.id] = decision.story_id
-        if decision.duplicate_of:
-            duplicates[article.id] = decision.duplicate_of
+    duplicates = {d.article_id: d.duplicate_of for d in stream.add_all(fresh) if d.duplicate_of}
+    assignments = {a.id: stream.story_of(a.id) for a in everything
+                   if a.id in stream and (a.id in new_ids or stream.story_of(a.id) != known.get(a.id))}
     store.assign_stories(assignments, duplicates)
     return set(assignments.values())
+
+
+def story_stream(settings: config.Settings) -> StoryStream:
+    return StoryStream(settings.story_threshold, settings.story_window_days,
+                       settings.duplicate_threshold, settings.story_merge_threshold)
 
 
 # -- stories ----------------------------------------------------------------------------------------
@@ -125,19 +129,26 @@ def stories(db: str | None = None, settings: config.Settings | None = None) -> l
 
 def cluster_records(path: str | Path, settings: config.Settings | None = None,
                     threshold: float | None = None, window_days: float | None = None
-                    ) -> Iterator[tuple[str, str]]:
-    """(article id, story id) for each line of an articles JSONL file, decided online, in order."""
+                    ) -> list[tuple[str, str]]:
+    """(article id, story id) for each line of an articles JSONL file, in order.
+
+    Each article is decided online, from itself and the lines before it; the ids returned are
+    the stories as they stand at the end, after any merges that later articles justified."""
     s = _settings(settings, story_threshold=threshold, story_window_days=window_days)
-    stream = StoryStream(s.story_threshold, s.story_window_days, s.duplicate_threshold)
+    stream = story_stream(s)
     text = Path(path).read_text(encoding="utf-8") if Path(path).is_file() else None
     if text is None:
         raise InputError(str(path), "no such file", "give a JSONL file of articles")
-    for item in parse_jsonl(text, str(path)):
+    order = [a.article_id for a in stream.add_all(_jsonl_articles(text, str(path), s))]
+    return [(article_id, stream.story_of(article_id)) for article_id in order]
+
+
+def _jsonl_articles(text: str, source: str, s: config.Settings) -> Iterator[Article]:
+    for item in parse_jsonl(text, source):
         if isinstance(item, Rejection):
             raise InputError(item.input, item.reason)
-        article = clean(item, s.dayfirst) if item.kind != "clean" else Article.create(
+        yield clean(item, s.dayfirst) if item.kind != "clean" else Article.create(
             item.content, title=item.title, id=item.id, published=item.published, outlet=item.outlet)
-        yield article.id, stream.add(article).story_id
 
 
 # -- compare and analyze ---------------------------------------------------------------------------

@@ -26,7 +26,12 @@ class Settings:
         20.0, "Largest input file or record read, in MiB; bigger inputs are rejected, not truncated."
     )
     story_threshold: float = _knob(
-        0.2, "Similarity (0-1) an article needs with a story to join it; lower merges more."
+        0.3, "Probability (0-1), from the fitted story scorer, that an article belongs to a story "
+        "before it joins it; lower groups more."
+    )
+    story_merge_threshold: float = _knob(
+        0.9, "Probability (0-1) an article needs with a second story too for the two stories to be "
+        "merged; 1 never merges."
     )
     story_window_days: float = _knob(
         7.0, "Stories with no article for this many days stop taking new ones (dated articles only)."

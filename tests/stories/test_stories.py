@@ -67,13 +67,22 @@ def test_ended_stories_and_old_texts_are_evicted_outside_the_window() -> None:
 
     stream = StoryStream(window_days=2)
     start = datetime(2025, 1, 1)
-    for n in range(EVICT_EVERY * 2):
-        text = f"Unique event number {n} happened in town{n} with mayor{n} and council{n} today."
-        stream.add(Article.create(text, title=f"Event {n}", published=start + timedelta(hours=n)))
+    import random
+
+    rng = random.Random(3)
+    syllables = ["ka", "lo", "mer", "tis", "van", "dor", "pel", "quin", "rab", "sul", "teg", "wix"]
+
+    def name() -> str:
+        return "".join(rng.choice(syllables) for _ in range(3)).capitalize()
+
+    for n in range(EVICT_EVERY * 2):  # one event an hour, each with names of its own
+        text = " ".join(f"{name()} {name()}." for _ in range(8))
+        stream.add(Article.create(text, title=f"{name()} {name()}", published=start + timedelta(hours=n)))
     newest = start + timedelta(hours=EVICT_EVERY * 2 - 1)
-    stories = stream.clusterer.stories
+    stories = list(stream.clusterer.stories.values())
     assert stories and all(s.last_seen is not None and newest - s.last_seen <= timedelta(days=2) for s in stories)
     assert len(stream.duplicates) <= 2 * 24 + EVICT_EVERY  # the window's texts, plus one sweep's worth
+    assert stream.clusterer._index is not None and len(stream.clusterer._index) <= 2 * 24 + EVICT_EVERY
 
 
 def test_stories_started_by_ids_with_a_common_prefix_stay_apart() -> None:
@@ -81,3 +90,69 @@ def test_stories_started_by_ids_with_a_common_prefix_stay_apart() -> None:
     one = Article.create("Flooding closes schools in Dunmore.", title="Dunmore floods", id="collection-a-0001")
     two = Article.create("Battery maker opens a factory in Kell.", title="Factory", id="collection-a-0002")
     assert stream.add(one).story_id != stream.add(two).story_id
+
+
+def test_vector_index_finds_neighbours_and_forgets_removed_rows() -> None:
+    import numpy as np
+
+    from storylens.stories.index import VectorIndex
+
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(3000, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = VectorIndex(16)
+    rows = [index.add(v) for v in vectors]
+    assert index.search(vectors[42], 1)[0][0] == rows[42]
+    index.remove(rows[:2000])  # more dead than live: the graph is rebuilt from the live rows
+    assert len(index) == 1000
+    found = index.search(vectors[42], 5)
+    assert found and all(row >= 2000 for row, _ in found)
+    assert index.search(vectors[2500], 1)[0][0] == rows[2500]
+
+
+def test_scorer_ships_fitted_weights_and_refuses_other_features() -> None:
+    import json
+
+    import numpy as np
+    import pytest
+
+    from storylens.stories.scorer import FEATURES, StoryScorer
+
+    scorer = StoryScorer.load()
+    assert scorer.about.get("trained_on") and len(scorer.weights) == len(FEATURES)
+    close = np.array([[0.6, 0.5, 0.8, 0.5, 0.4, 0.3]])
+    far = np.array([[0.05, 0.0, 0.2, 0.0, -0.3, -0.2]])
+    assert scorer.probability(close)[0] > 0.9 > 0.1 > scorer.probability(far)[0]
+    data = json.loads(scorer.to_json())
+    data["features"] = data["features"][:-1]
+    with pytest.raises(ValueError, match="refit"):
+        StoryScorer.from_json(json.dumps(data))
+
+
+def test_a_merge_relabels_the_earlier_articles_of_both_stories() -> None:
+    stream = StoryStream()
+    one = Article.create("Flooding closes schools in Dunmore.", title="Dunmore floods", id="a1")
+    two = Article.create("Battery maker opens a factory in Kell.", title="Factory", id="a2")
+    s1, s2 = stream.add(one).story_id, stream.add(two).story_id
+    assert s1 != s2
+    stream.clusterer.merge(s2, s1)
+    assert stream.story_of("a1") == stream.story_of("a2") == s1
+    three = Article.create("More on the factory in Kell.", title="Kell", id="a3")
+    assert stream.add(three, story_id=s2).story_id == s1  # a replayed decision follows the merge
+
+
+def test_cluster_records_label_every_line_in_order(tmp_path) -> None:
+    import json
+
+    lines = [{"id": f"x{i}", "title": t, "text": t + " " + body}
+             for i, (t, body) in enumerate([
+                 ("Dunmore floods close schools", "The river rose overnight in Dunmore and schools shut."),
+                 ("Battery factory for Kell", "A battery maker will build a factory in Kell with 300 jobs."),
+                 ("Schools shut as Dunmore floods", "Dunmore schools were closed after the river rose."),
+             ])]
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines))
+    labels = api.cluster_records(path)
+    assert [a for a, _ in labels] == ["x0", "x1", "x2"]
+    story = dict(labels)
+    assert story["x0"] == story["x2"] != story["x1"]

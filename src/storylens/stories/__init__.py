@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import islice
 
 from storylens.model import Article
 from storylens.stories.cluster import EVICT_EVERY, OnlineClusterer
 from storylens.stories.dedup import DuplicateIndex
+from storylens.stories.signals import EMBED_BATCH, Signals, read_signals
 
 
 @dataclass(frozen=True)
@@ -20,32 +22,48 @@ class Assignment:
 
 
 class StoryStream:
-    """The stories stage as a stream: duplicates join their original's story, others are clustered."""
+    """The stories stage as a stream: duplicates join their original's story, others are clustered.
 
-    def __init__(self, threshold: float = 0.2, window_days: float = 7.0,
-                 duplicate_threshold: float = 0.7) -> None:
-        self.clusterer = OnlineClusterer(threshold, window_days)
+    A later article may show that two stories are one; they are then merged, and `story_of`
+    gives every article's story as it stands now (an `Assignment` gives it as decided then).
+    """
+
+    def __init__(self, threshold: float = 0.3, window_days: float = 7.0,
+                 duplicate_threshold: float = 0.7, merge_threshold: float = 0.9) -> None:
+        self.clusterer = OnlineClusterer(threshold, window_days, merge_threshold)
         self.duplicates = DuplicateIndex(duplicate_threshold)
-        self.story_of: dict[str, str] = {}
+        self._decided: dict[str, str] = {}
 
-    def add(self, article: Article, story_id: str | None = None) -> Assignment:
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._decided
+
+    def story_of(self, article_id: str) -> str:
+        return self.clusterer.resolve(self._decided[article_id])
+
+    def add(self, article: Article, story_id: str | None = None, signals: Signals | None = None) -> Assignment:
         """Decide `article`'s story from it and the articles before it; `story_id` replays a
         decision already made (when a stored stream is resumed)."""
-        if article.id in self.story_of:
-            return Assignment(article.id, self.story_of[article.id])
+        if article.id in self._decided:
+            return Assignment(article.id, self.story_of(article.id))
         original = self.duplicates.add(article.id, article.text, article.published)
-        forced = story_id or (self.story_of[original[0]] if original else None)
-        story = self.clusterer.assign(article, story_id=forced)
+        forced = story_id or (self.story_of(original[0]) if original else None)
+        signals = signals or read_signals([article])[0]
+        story = self.clusterer.assign(article.id, signals, story_id=forced)
         if self.clusterer.docs % EVICT_EVERY == 0 and self.clusterer.newest is not None:
             self.duplicates.evict(self.clusterer.newest - timedelta(days=self.clusterer.window_days))
-        self.story_of[article.id] = story
+        self._decided[article.id] = story
         if original and story_id is None:
             return Assignment(article.id, story, original[0], original[1])
         return Assignment(article.id, story)
 
-    def add_all(self, articles: Iterable[Article]) -> Iterator[Assignment]:
-        for article in articles:
-            yield self.add(article)
+    def add_all(self, articles: Iterable[Article], story_ids: Mapping[str, str] | None = None
+                ) -> Iterator[Assignment]:
+        """`add` each article in order; signals are read a batch ahead, which decides nothing early."""
+        known = story_ids or {}
+        stream = iter(articles)
+        while batch := list(islice(stream, EMBED_BATCH)):
+            for article, signals in zip(batch, read_signals(batch), strict=True):
+                yield self.add(article, known.get(article.id), signals)
 
 
 __all__ = ["Assignment", "DuplicateIndex", "OnlineClusterer", "StoryStream"]

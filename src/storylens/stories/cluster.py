@@ -1,38 +1,32 @@
-"""Online same-story clustering: each article joins the most similar active story, or starts one.
+"""Online same-story clustering: each article joins the likeliest active story, or starts one.
 
-This first version is single-pass TF-IDF to story centroids with document frequencies learnt as
-the stream arrives (no look-ahead), and a time window for dated articles. The scoring and the
-candidate search are meant to be replaced (embeddings, an ANN index, a fitted scorer) behind the
-same `assign` method.
+For each article, candidate stories come from two indexes over the active window: faiss HNSW over
+headline embeddings (`index.VectorIndex`) and postings of the article's most telling words.
+Each candidate gets a few similarities (`scorer.FEATURES`), a fitted logistic model turns them
+into a probability, and the article joins the best candidate if that probability reaches the
+threshold. When a second candidate also passes the (higher) merge threshold, the article is
+evidence that the two stories are one, and they are merged. Document frequencies are learnt as
+the stream arrives, so nothing is looked up ahead of the article being decided.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+import numpy as np
 
-from storylens.model import ID_LENGTH, Article
+from storylens.model import ID_LENGTH
+from storylens.stories.index import VectorIndex
+from storylens.stories.scorer import StoryScorer
+from storylens.stories.signals import Signals
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
-TITLE_WEIGHT = 2
-LEAD_WORDS = 400
 EVICT_EVERY = 256  # articles between two sweeps for stories that have ended
-
-
-def terms(article: Article) -> Counter[str]:
-    """Content words of the title (counted twice: titles name the event) and of the lead."""
-    counts: Counter[str] = Counter()
-    for weight, text in ((TITLE_WEIGHT, article.title or ""), (1, article.text)):
-        words = _WORD.findall(text.casefold())[:LEAD_WORDS]
-        for word in words:
-            if len(word) > 2 and word not in ENGLISH_STOP_WORDS:
-                counts[word] += weight
-    return counts
+CANDIDATES = 10  # stories proposed by each index
+TELLING_WORDS = 8  # the article's highest-weighted words whose postings are read
+COMMON_POSTINGS = 2000  # a word found in more active stories than this proposes none
 
 
 def story_id_for(article_id: str) -> str:
@@ -44,56 +38,173 @@ def story_id_for(article_id: str) -> str:
     return f"s{article_id}"
 
 
-@dataclass
-class _Story:
-    id: str
-    term_sums: Counter[str] = field(default_factory=Counter)
-    size: int = 0
-    last_seen: datetime | None = None
-    centroid: dict[str, float] = field(default_factory=dict)
-    centroid_docs: int = -1  # stream length when `centroid` was computed; -1 when stale
+class TermSpace:
+    """TF-IDF with document frequencies counted over the stream so far."""
 
-
-class OnlineClusterer:
-    """Assigns articles to stories one at a time, looking only at what came before."""
-
-    def __init__(self, threshold: float = 0.2, window_days: float = 7.0) -> None:
-        self.threshold = threshold
-        self.window_days = window_days
+    def __init__(self) -> None:
         self.doc_freq: Counter[str] = Counter()
         self.docs = 0
-        self.stories: list[_Story] = []
-        self._by_id: dict[str, _Story] = {}
-        self.newest: datetime | None = None
+
+    def count(self, terms: Counter[str]) -> None:
+        self.docs += 1
+        self.doc_freq.update(terms.keys())
 
     def idf(self, term: str) -> float:
         return math.log((1 + self.docs) / (1 + self.doc_freq[term])) + 1.0
 
     def vector(self, counts: Counter[str]) -> dict[str, float]:
-        weights = {t: (1 + math.log(c)) * self.idf(t) for t, c in counts.items()}
+        weights = {t: (1 + math.log(c)) * self.idf(t) for t, c in counts.items() if c > 0}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {t: w / norm for t, w in weights.items()}
 
-    def assign(self, article: Article, story_id: str | None = None) -> str:
-        """Return the id of the story `article` joins; `story_id` forces one (e.g. a duplicate's)."""
-        counts = terms(article)
-        self.docs += 1
-        self.doc_freq.update(counts.keys())
-        target = self._find(story_id) if story_id else self._best(counts, article.published)
-        if target is None:
-            target = _Story(id=story_id or story_id_for(article.id))
-            self.stories.append(target)
-            self._by_id[target.id] = target
-        target.term_sums.update(counts)
-        target.size += 1
-        target.centroid_docs = -1
-        if article.published and (target.last_seen is None or article.published > target.last_seen):
-            target.last_seen = article.published
-        if article.published and (self.newest is None or article.published > self.newest):
-            self.newest = article.published
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+@dataclass
+class Story:
+    id: str
+    words: Counter[str] = field(default_factory=Counter)
+    names: Counter[str] = field(default_factory=Counter)
+    numbers: set[str] = field(default_factory=set)
+    vector_sum: np.ndarray | None = None
+    rows: list[int] = field(default_factory=list)  # its articles' rows in the vector index
+    size: int = 0
+    last_seen: datetime | None = None
+    _centroids: tuple[dict[str, float], dict[str, float]] | None = None
+    _centroids_at: int = -1  # stream length when `_centroids` were computed
+
+    def meaning(self) -> np.ndarray:
+        assert self.vector_sum is not None
+        return self.vector_sum / (np.linalg.norm(self.vector_sum) or 1.0)
+
+
+class OnlineClusterer:
+    """Assigns articles to stories one at a time, looking only at what came before."""
+
+    def __init__(self, threshold: float = 0.3, window_days: float = 7.0, merge_threshold: float = 0.9,
+                 scorer: StoryScorer | None = None) -> None:
+        self.threshold = threshold
+        self.merge_threshold = merge_threshold
+        self.window_days = window_days
+        self.scorer = scorer or StoryScorer.load()
+        self.word_space = TermSpace()
+        self.name_space = TermSpace()
+        self.stories: dict[str, Story] = {}
+        self.merged_into: dict[str, str] = {}  # merged story id -> the story that absorbed it
+        self.newest: datetime | None = None
+        self._index: VectorIndex | None = None
+        self._row_story: dict[int, str] = {}
+        self._postings: dict[str, set[str]] = {}
+
+    @property
+    def docs(self) -> int:
+        return self.word_space.docs
+
+    # -- deciding ------------------------------------------------------------------------------
+    def assign(self, article_id: str, signals: Signals, story_id: str | None = None) -> str:
+        """The id of the story the article joins; `story_id` forces one (a duplicate's, a replay)."""
+        self.observe(signals)
+        if story_id is not None:
+            return self.join(self.resolve(story_id), signals)
+        candidates, features = self.candidates(signals)
+        if not candidates:
+            return self.join(story_id_for(article_id), signals)
+        probability = self.scorer.probability(features)
+        order = np.argsort(-probability)
+        best = candidates[int(order[0])]
+        if probability[order[0]] < self.threshold:
+            return self.join(story_id_for(article_id), signals)
+        for other in order[1:]:
+            if probability[other] >= self.merge_threshold:
+                self.merge(candidates[int(other)], best)
+        return self.join(best, signals)
+
+    def observe(self, signals: Signals) -> None:
+        """Count the article's terms before it is compared: its own words are then never unseen."""
+        self.word_space.count(signals.words)
+        self.name_space.count(signals.names)
+
+    def candidates(self, signals: Signals) -> tuple[list[str], np.ndarray]:
+        """Candidate story ids and their features (rows in `scorer.FEATURES` order)."""
+        words = self.word_space.vector(signals.words)
+        names = self.name_space.vector(signals.names)
+        found = self._by_meaning(signals) | self._by_words(words)
+        ids = [s for s in found if self._active(self.stories[s], signals.published)]
+        if not ids:
+            return [], np.zeros((0, 6))
+        rows = []
+        for story_id in ids:
+            story = self.stories[story_id]
+            word_centroid, name_centroid = self._centroids(story)
+            shared = len(signals.numbers & story.numbers) / len(signals.numbers) if signals.numbers else 0.0
+            rows.append([cosine(words, word_centroid), cosine(names, name_centroid) if names else 0.0,
+                         float(story.meaning() @ signals.vector), shared])
+        features = np.array(rows, dtype=np.float64)
+        features = np.hstack([features, _margins(features[:, 0:1]), _margins(features[:, 2:3])])
+        return ids, features
+
+    # -- changing the stories ------------------------------------------------------------------
+    def join(self, story_id: str, signals: Signals) -> str:
+        story = self.stories.get(story_id)
+        if story is None:
+            story = self.stories[story_id] = Story(id=story_id)
+        story.words.update(signals.words)
+        story.names.update(signals.names)
+        story.numbers |= signals.numbers
+        story.vector_sum = signals.vector.astype(np.float64) if story.vector_sum is None \
+            else story.vector_sum + signals.vector
+        story.size += 1
+        story._centroids = None
+        for word in signals.words:
+            self._postings.setdefault(word, set()).add(story_id)
+        row = self._vectors(len(signals.vector)).add(signals.vector)
+        self._row_story[row] = story_id
+        story.rows.append(row)
+        if signals.published and (story.last_seen is None or signals.published > story.last_seen):
+            story.last_seen = signals.published
+        if signals.published and (self.newest is None or signals.published > self.newest):
+            self.newest = signals.published
         if self.docs % EVICT_EVERY == 0:
             self.evict()
-        return target.id
+        return story_id
+
+    def merge(self, gone_id: str, into_id: str) -> None:
+        """Fold story `gone_id` into `into_id`; its articles are relabelled through `resolve`."""
+        if gone_id == into_id:
+            return
+        gone, into = self.stories.pop(gone_id), self.stories[into_id]
+        into.words.update(gone.words)
+        into.names.update(gone.names)
+        into.numbers |= gone.numbers
+        if gone.vector_sum is not None:
+            into.vector_sum = gone.vector_sum if into.vector_sum is None else into.vector_sum + gone.vector_sum
+        into.size += gone.size
+        into._centroids = None
+        for row in gone.rows:
+            self._row_story[row] = into_id
+        into.rows.extend(gone.rows)
+        for word in gone.words:
+            posting = self._postings.get(word)
+            if posting is not None:
+                posting.discard(gone_id)
+                posting.add(into_id)
+        if gone.last_seen and (into.last_seen is None or gone.last_seen > into.last_seen):
+            into.last_seen = gone.last_seen
+        self.merged_into[gone_id] = into_id
+
+    def resolve(self, story_id: str) -> str:
+        """The story `story_id` now lives in, after any merges."""
+        seen = []
+        while story_id in self.merged_into:
+            seen.append(story_id)
+            story_id = self.merged_into[story_id]
+        for old in seen[:-1]:  # path compression keeps later lookups short
+            self.merged_into[old] = story_id
+        return story_id
 
     def evict(self) -> int:
         """Drop dated stories that ended more than a window before the newest article seen: no
@@ -101,37 +212,69 @@ class OnlineClusterer:
         if self.newest is None:
             return 0
         horizon = self.newest - timedelta(days=self.window_days)
-        ended = [s for s in self.stories if s.last_seen is not None and s.last_seen < horizon]
+        ended = [s for s in self.stories.values() if s.last_seen is not None and s.last_seen < horizon]
+        for story in ended:
+            del self.stories[story.id]
+            for word in story.words:
+                posting = self._postings.get(word)
+                if posting is not None:
+                    posting.discard(story.id)
+                    if not posting:
+                        del self._postings[word]
+            for row in story.rows:
+                del self._row_story[row]
+        if ended and self._index is not None:
+            self._index.remove(row for story in ended for row in story.rows)
         if ended:
-            gone = {id(s) for s in ended}
-            self.stories = [s for s in self.stories if id(s) not in gone]
-            for story in ended:
-                del self._by_id[story.id]
+            gone = {s.id for s in ended}
+            self.merged_into = {a: b for a, b in self.merged_into.items() if b not in gone}
         return len(ended)
 
-    def _find(self, story_id: str) -> _Story | None:
-        return self._by_id.get(story_id)
+    # -- helpers -------------------------------------------------------------------------------
+    def _vectors(self, dim: int) -> VectorIndex:
+        if self._index is None:
+            self._index = VectorIndex(dim)
+        return self._index
 
-    def _best(self, counts: Counter[str], when: datetime | None) -> _Story | None:
-        vector = self.vector(counts)
-        best, best_score = None, self.threshold
-        for story in self.stories:
-            if not self._active(story, when):
-                continue
-            centroid = self._centroid(story)
-            score = sum(w * centroid.get(t, 0.0) for t, w in vector.items())
-            if score >= best_score:
-                best, best_score = story, score
-        return best
+    def _by_meaning(self, signals: Signals) -> set[str]:
+        if self._index is None:
+            return set()
+        found: set[str] = set()
+        for row, _ in self._index.search(signals.vector, 3 * CANDIDATES):
+            found.add(self._row_story[row])
+            if len(found) == CANDIDATES:
+                break
+        return found
 
-    def _centroid(self, story: _Story) -> dict[str, float]:
+    def _by_words(self, words: dict[str, float]) -> set[str]:
+        telling = sorted(words, key=words.__getitem__, reverse=True)[:TELLING_WORDS]
+        votes: dict[str, float] = {}
+        for word in telling:
+            posting = self._postings.get(word, ())
+            if len(posting) <= COMMON_POSTINGS:
+                for story_id in posting:
+                    votes[story_id] = votes.get(story_id, 0.0) + words[word]
+        return set(sorted(votes, key=votes.__getitem__, reverse=True)[:CANDIDATES])
+
+    def _centroids(self, story: Story) -> tuple[dict[str, float], dict[str, float]]:
         """Centroids are recomputed when their story changes or document frequencies drift by 10%."""
-        if story.centroid_docs < 0 or self.docs > story.centroid_docs * 1.1 + 5:
-            story.centroid = self.vector(story.term_sums)
-            story.centroid_docs = self.docs
-        return story.centroid
+        if story._centroids is None or self.docs > story._centroids_at * 1.1 + 5:
+            story._centroids = (self.word_space.vector(story.words), self.name_space.vector(story.names))
+            story._centroids_at = self.docs
+        return story._centroids
 
-    def _active(self, story: _Story, when: datetime | None) -> bool:
+    def _active(self, story: Story, when: datetime | None) -> bool:
         if when is None or story.last_seen is None:
             return True
         return abs((when - story.last_seen).total_seconds()) <= self.window_days * 86400
+
+
+def _margins(column: np.ndarray) -> np.ndarray:
+    """Each value's lead over the best of the others: positive for the top one only."""
+    values = column[:, 0]
+    if len(values) == 1:
+        return column.copy()
+    order = np.argsort(-values)
+    best, second = values[order[0]], values[order[1]]
+    others_best = np.where(np.arange(len(values)) == order[0], second, best)
+    return (values - others_best)[:, None]
