@@ -33,7 +33,7 @@ def main() -> None:
     rows.append(timed("clean demo corpus", len(docs), "pages", lambda: [clean(d) for d in docs]))
     articles = [clean(d) for d in docs]
     rows.append(timed("stories demo corpus", len(articles), "articles",
-                      lambda: [StoryStream().add(a) for a in articles]))
+                      lambda: list(StoryStream().add_all(articles))))
     bridge = [a for a in articles if "Harlow" in (a.title or "") or "Harlow" in a.text][:5]
     compare(bridge[:2])  # load the model once, outside the timing
     rows.append(timed("compare 5-article story", len(bridge), "articles", lambda: compare(bridge)))
@@ -48,7 +48,7 @@ def main() -> None:
     synthetic = [Article.create(f"Event {i % 500} happened in town {i % 97}. Officials said number {i}.",
                                 title=f"Event {i % 500}") for i in range(5000)]
     rows.append(timed("stories synthetic stream", len(synthetic), "articles",
-                      lambda: [s.add(a) for s in [StoryStream()] for a in synthetic]))
+                      lambda: list(StoryStream().add_all(synthetic))))
     print(f"{'stage':32} {'items':>7} {'seconds':>8} {'per second':>11}")
     for label, count, unit, seconds in rows:
         print(f"{label:32} {count:>7} {seconds:>8.2f} {count / seconds:>9.1f} {unit}/s")

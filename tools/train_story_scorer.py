@@ -1,8 +1,8 @@
 """Fit the story scorer (`src/storylens/stories/scorer.json`) on a labelled article stream.
 
-    python tools/train_story_scorer.py ../shared/data/cluster/neus-train
+    python tools/train_story_scorer.py ../shared/data/cluster/neus-train [PREFIX...] [--out FILE]
 
-reads PREFIX.articles.jsonl and PREFIX.gold.jsonl, replays the articles in order through the
+reads PREFIX.articles.jsonl and PREFIX.gold.jsonl for each PREFIX, replays the articles in order through the
 online clusterer with each one joining its true story (so the candidates seen are those a
 well-behaved stream would offer), records the features of every candidate the indexes propose,
 labelled by whether it is the article's true story, and fits a logistic regression on them.
@@ -15,6 +15,7 @@ import argparse
 import json
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,8 @@ def labelled_rows(prefix: str) -> tuple[np.ndarray, np.ndarray, dict[str, float]
     lines = Path(f"{prefix}.articles.jsonl").read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines if line.strip()]
     gold = {g["id"]: g["story"] for g in map(json.loads, Path(f"{prefix}.gold.jsonl").read_text().splitlines())}
-    articles = [Article.create(r["text"], title=r.get("title"), id=r["id"]) for r in records]
+    articles = [Article.create(r["text"], title=r.get("title"), id=r["id"], published=_date(r.get("published")))
+                for r in records]
     signals = read_signals(articles)
     untrained = StoryScorer(np.zeros(len(FEATURES)), 0.0, {})
     clusterer = OnlineClusterer(scorer=untrained)
@@ -46,18 +48,28 @@ def labelled_rows(prefix: str) -> tuple[np.ndarray, np.ndarray, dict[str, float]
             returning += 1
             reachable += true_story in ids
         clusterer.join(true_story, signal)
-    stats = {"articles": len(articles), "candidate_recall": round(reachable / max(returning, 1), 4)}
+    stats = {"candidate_recall": round(reachable / max(returning, 1), 4)}
     return np.vstack(features), np.array(labels, dtype=np.int8), stats
+
+
+def _date(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text[:10]) if text else None
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("prefix", help="path prefix of PREFIX.articles.jsonl and PREFIX.gold.jsonl")
+    parser.add_argument("prefixes", nargs="+", metavar="PREFIX",
+                        help="path prefix of PREFIX.articles.jsonl and PREFIX.gold.jsonl")
     parser.add_argument("--out", default=str(OUT))
     args = parser.parse_args()
     started = time.perf_counter()
-    features, labels, stats = labelled_rows(args.prefix)
-    about = {"trained_on": Path(args.prefix).name, "rows": int(len(labels)), "positives": int(labels.sum()), **stats}
+    parts = [labelled_rows(prefix) for prefix in args.prefixes]
+    features = np.vstack([p[0] for p in parts])
+    labels = np.concatenate([p[1] for p in parts])
+    about = {"trained_on": " + ".join(Path(p).name for p in args.prefixes), "rows": int(len(labels)),
+             "positives": int(labels.sum()),
+             "candidate_recall": {Path(p).name: part[2]["candidate_recall"]
+                                  for p, part in zip(args.prefixes, parts, strict=True)}}
     scorer = fit(features, labels, about)
     Path(args.out).write_text(scorer.to_json(), encoding="utf-8")
     weights = ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, scorer.weights, strict=True))

@@ -25,6 +25,7 @@ from storylens.ingest.files import parse_jsonl
 from storylens.model import Analysis, Article, Comparison, RawDocument, Rejection, Story
 from storylens.store import SQLiteStore
 from storylens.stories import StoryStream
+from storylens.stories.scorer import StoryScorer
 
 Progress = Callable[[int], None]
 
@@ -116,7 +117,8 @@ def assign_stories(store: SQLiteStore, new_ids: set[str], settings: config.Setti
 
 def story_stream(settings: config.Settings) -> StoryStream:
     return StoryStream(settings.story_threshold, settings.story_window_days,
-                       settings.duplicate_threshold, settings.story_merge_threshold)
+                       settings.duplicate_threshold, settings.story_merge_threshold,
+                       StoryScorer.load(settings.story_scorer or None))
 
 
 # -- stories ----------------------------------------------------------------------------------------

@@ -33,6 +33,10 @@ class Settings:
         0.9, "Probability (0-1) an article needs with a second story too for the two stories to be "
         "merged; 1 never merges."
     )
+    story_scorer: str = _knob(
+        "", "JSON file of story scorer weights fitted by tools/train_story_scorer.py; empty uses the "
+        "one shipped with storylens."
+    )
     story_window_days: float = _knob(
         7.0, "Stories with no article for this many days stop taking new ones (dated articles only)."
     )

@@ -10,6 +10,7 @@ from itertools import islice
 from storylens.model import Article
 from storylens.stories.cluster import EVICT_EVERY, OnlineClusterer
 from storylens.stories.dedup import DuplicateIndex
+from storylens.stories.scorer import StoryScorer
 from storylens.stories.signals import EMBED_BATCH, Signals, read_signals
 
 
@@ -29,8 +30,9 @@ class StoryStream:
     """
 
     def __init__(self, threshold: float = 0.3, window_days: float = 7.0,
-                 duplicate_threshold: float = 0.7, merge_threshold: float = 0.9) -> None:
-        self.clusterer = OnlineClusterer(threshold, window_days, merge_threshold)
+                 duplicate_threshold: float = 0.7, merge_threshold: float = 0.9,
+                 scorer: StoryScorer | None = None) -> None:
+        self.clusterer = OnlineClusterer(threshold, window_days, merge_threshold, scorer)
         self.duplicates = DuplicateIndex(duplicate_threshold)
         self._decided: dict[str, str] = {}
 
