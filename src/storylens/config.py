@@ -30,7 +30,7 @@ class Settings:
         "before it joins it; lower groups more."
     )
     story_merge_threshold: float = _knob(
-        0.9, "Probability (0-1) an article needs with a second story too for the two stories to be "
+        0.8, "Probability (0-1) an article needs with a second story too for the two stories to be "
         "merged; 1 never merges."
     )
     story_scorer: str = _knob(

@@ -30,7 +30,7 @@ class StoryStream:
     """
 
     def __init__(self, threshold: float = 0.3, window_days: float = 7.0,
-                 duplicate_threshold: float = 0.7, merge_threshold: float = 0.9,
+                 duplicate_threshold: float = 0.7, merge_threshold: float = 0.8,
                  scorer: StoryScorer | None = None) -> None:
         self.clusterer = OnlineClusterer(threshold, window_days, merge_threshold, scorer)
         self.duplicates = DuplicateIndex(duplicate_threshold)

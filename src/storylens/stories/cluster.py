@@ -85,7 +85,7 @@ class Story:
 class OnlineClusterer:
     """Assigns articles to stories one at a time, looking only at what came before."""
 
-    def __init__(self, threshold: float = 0.3, window_days: float = 7.0, merge_threshold: float = 0.9,
+    def __init__(self, threshold: float = 0.3, window_days: float = 7.0, merge_threshold: float = 0.8,
                  scorer: StoryScorer | None = None) -> None:
         self.threshold = threshold
         self.merge_threshold = merge_threshold
@@ -118,10 +118,22 @@ class OnlineClusterer:
         best = candidates[int(order[0])]
         if probability[order[0]] < self.threshold:
             return self.join(story_id_for(article_id), signals)
-        for other in order[1:]:
-            if probability[other] >= self.merge_threshold:
-                self.merge(candidates[int(other)], best)
+        for other in self._also_belongs(features, int(order[0])):
+            self.merge(candidates[other], best)
         return self.join(best, signals)
+
+    def _also_belongs(self, features: np.ndarray, best: int) -> list[int]:
+        """Candidates other than `best` that the article would join were `best` not there: the
+        article is then evidence that they and `best` are one story. Their margins are taken
+        among themselves, since against `best` every other candidate trails by construction."""
+        if self.merge_threshold >= 1.0 or len(features) < 2:
+            return []
+        rest = [i for i in range(len(features)) if i != best]
+        others = features[rest].copy()
+        others[:, 4:5] = _margins(others[:, 0:1])
+        others[:, 5:6] = _margins(others[:, 2:3])
+        probability = self.scorer.probability(others)
+        return [rest[i] for i in np.flatnonzero(probability >= self.merge_threshold)]
 
     def observe(self, signals: Signals) -> None:
         """Count the article's terms before it is compared: its own words are then never unseen."""
@@ -133,7 +145,8 @@ class OnlineClusterer:
         words = self.word_space.vector(signals.words)
         names = self.name_space.vector(signals.names)
         found = self._by_meaning(signals) | self._by_words(words)
-        ids = [s for s in found if self._active(self.stories[s], signals.published)]
+        # Sorted, so that ties fall the same way in every run (set order follows the hash seed).
+        ids = sorted(s for s in found if self._active(self.stories[s], signals.published))
         if not ids:
             return [], np.zeros((0, 6))
         rows = []
@@ -247,14 +260,14 @@ class OnlineClusterer:
         return found
 
     def _by_words(self, words: dict[str, float]) -> set[str]:
-        telling = sorted(words, key=words.__getitem__, reverse=True)[:TELLING_WORDS]
+        telling = sorted(words, key=lambda w: (-words[w], w))[:TELLING_WORDS]
         votes: dict[str, float] = {}
         for word in telling:
             posting = self._postings.get(word, ())
             if len(posting) <= COMMON_POSTINGS:
                 for story_id in posting:
                     votes[story_id] = votes.get(story_id, 0.0) + words[word]
-        return set(sorted(votes, key=votes.__getitem__, reverse=True)[:CANDIDATES])
+        return set(sorted(votes, key=lambda s: (-votes[s], s))[:CANDIDATES])
 
     def _centroids(self, story: Story) -> tuple[dict[str, float], dict[str, float]]:
         """Centroids are recomputed when their story changes or document frequencies drift by 10%."""
