@@ -22,20 +22,21 @@ import numpy as np
 
 from storylens.model import Article
 from storylens.stories.cluster import OnlineClusterer
-from storylens.stories.scorer import FEATURES, StoryScorer, fit
+from storylens.stories.scorer import FEATURES, StoryScorer, fit, unrelated_floors
 from storylens.stories.signals import read_signals
 
 OUT = Path(__file__).resolve().parents[1] / "src/storylens/stories/scorer.json"
 
 
-def labelled_rows(prefix: str) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+def labelled_rows(prefix: str, floors: tuple[float, float] = (0.0, 0.0)
+                  ) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
     lines = Path(f"{prefix}.articles.jsonl").read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines if line.strip()]
     gold = {g["id"]: g["story"] for g in map(json.loads, Path(f"{prefix}.gold.jsonl").read_text().splitlines())}
     articles = [Article.create(r["text"], title=r.get("title"), id=r["id"], published=_date(r.get("published")))
                 for r in records]
     signals = read_signals(articles)
-    untrained = StoryScorer(np.zeros(len(FEATURES)), 0.0, {})
+    untrained = StoryScorer(np.zeros(len(FEATURES)), 0.0, {}, floors)
     clusterer = OnlineClusterer(scorer=untrained)
     features, labels, reachable, returning = [], [], 0, 0
     for article, signal in zip(articles, signals, strict=True):
@@ -63,17 +64,20 @@ def main() -> None:
     parser.add_argument("--out", default=str(OUT))
     args = parser.parse_args()
     started = time.perf_counter()
-    parts = [labelled_rows(prefix) for prefix in args.prefixes]
+    # Margins are taken over a floor, what an unrelated story scores: a first pass measures it.
+    first = [labelled_rows(prefix) for prefix in args.prefixes]
+    floors = unrelated_floors(np.vstack([p[0] for p in first]), np.concatenate([p[1] for p in first]))
+    parts = [labelled_rows(prefix, floors) for prefix in args.prefixes]
     features = np.vstack([p[0] for p in parts])
     labels = np.concatenate([p[1] for p in parts])
     about = {"trained_on": " + ".join(Path(p).name for p in args.prefixes), "rows": int(len(labels)),
              "positives": int(labels.sum()),
              "candidate_recall": {Path(p).name: part[2]["candidate_recall"]
                                   for p, part in zip(args.prefixes, parts, strict=True)}}
-    scorer = fit(features, labels, about)
+    scorer = fit(features, labels, about, floors)
     Path(args.out).write_text(scorer.to_json(), encoding="utf-8")
     weights = ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, scorer.weights, strict=True))
-    print(f"{about}\nweights: {weights}, bias {scorer.bias:+.2f}\n"
+    print(f"{about}\nweights: {weights}, bias {scorer.bias:+.2f}, margin floors {floors}\n"
           f"wrote {args.out} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 

@@ -141,8 +141,8 @@ def cluster_records(path: str | Path, settings: config.Settings | None = None,
     text = Path(path).read_text(encoding="utf-8") if Path(path).is_file() else None
     if text is None:
         raise InputError(str(path), "no such file", "give a JSONL file of articles")
-    order = [a.article_id for a in stream.add_all(_jsonl_articles(text, str(path), s))]
-    return [(article_id, stream.story_of(article_id)) for article_id in order]
+    decided = [(a.article_id, a.story_id) for a in stream.add_all(_jsonl_articles(text, str(path), s))]
+    return [(article_id, stream.clusterer.resolve(story)) for article_id, story in decided]
 
 
 def _jsonl_articles(text: str, source: str, s: config.Settings) -> Iterator[Article]:

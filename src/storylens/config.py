@@ -26,7 +26,7 @@ class Settings:
         20.0, "Largest input file or record read, in MiB; bigger inputs are rejected, not truncated."
     )
     story_threshold: float = _knob(
-        0.3, "Probability (0-1), from the fitted story scorer, that an article belongs to a story "
+        0.25, "Probability (0-1), from the fitted story scorer, that an article belongs to a story "
         "before it joins it; lower groups more."
     )
     story_merge_threshold: float = _knob(

@@ -156,3 +156,12 @@ def test_cluster_records_label_every_line_in_order(tmp_path) -> None:
     assert [a for a, _ in labels] == ["x0", "x1", "x2"]
     story = dict(labels)
     assert story["x0"] == story["x2"] != story["x1"]
+
+
+def test_an_id_reused_for_other_text_is_a_new_article_and_a_re_add_is_not() -> None:
+    stream = StoryStream()
+    floods = Article.create("Flooding closes schools in Dunmore as the river rises.", title="Dunmore floods", id="x")
+    first = stream.add(floods).story_id
+    assert stream.add(floods).story_id == first  # adding the same article again changes nothing
+    factory = Article.create("A battery maker opens a factory in Kell with 300 jobs.", title="Kell factory", id="x")
+    assert stream.add(factory).story_id != first

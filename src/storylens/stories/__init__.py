@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
 
-from storylens.model import Article
+from storylens.model import Article, content_id
 from storylens.stories.cluster import EVICT_EVERY, OnlineClusterer
 from storylens.stories.dedup import DuplicateIndex
 from storylens.stories.scorer import StoryScorer
@@ -29,12 +29,13 @@ class StoryStream:
     gives every article's story as it stands now (an `Assignment` gives it as decided then).
     """
 
-    def __init__(self, threshold: float = 0.3, window_days: float = 7.0,
+    def __init__(self, threshold: float = 0.25, window_days: float = 7.0,
                  duplicate_threshold: float = 0.7, merge_threshold: float = 0.8,
                  scorer: StoryScorer | None = None) -> None:
         self.clusterer = OnlineClusterer(threshold, window_days, merge_threshold, scorer)
         self.duplicates = DuplicateIndex(duplicate_threshold)
         self._decided: dict[str, str] = {}
+        self._fingerprints: dict[str, str] = {}  # article id -> content hash, to tell re-adds from reused ids
 
     def __contains__(self, article_id: str) -> bool:
         return article_id in self._decided
@@ -45,8 +46,11 @@ class StoryStream:
     def add(self, article: Article, story_id: str | None = None, signals: Signals | None = None) -> Assignment:
         """Decide `article`'s story from it and the articles before it; `story_id` replays a
         decision already made (when a stored stream is resumed)."""
-        if article.id in self._decided:
+        fingerprint = content_id(article.title, article.text)
+        if self._fingerprints.get(article.id) == fingerprint:
             return Assignment(article.id, self.story_of(article.id))
+        # An id seen before with other content (ids given by users do repeat) is a new article.
+        self._fingerprints[article.id] = fingerprint
         original = self.duplicates.add(article.id, article.text, article.published)
         forced = story_id or (self.story_of(original[0]) if original else None)
         signals = signals or read_signals([article])[0]

@@ -85,7 +85,7 @@ class Story:
 class OnlineClusterer:
     """Assigns articles to stories one at a time, looking only at what came before."""
 
-    def __init__(self, threshold: float = 0.3, window_days: float = 7.0, merge_threshold: float = 0.8,
+    def __init__(self, threshold: float = 0.25, window_days: float = 7.0, merge_threshold: float = 0.8,
                  scorer: StoryScorer | None = None) -> None:
         self.threshold = threshold
         self.merge_threshold = merge_threshold
@@ -99,6 +99,7 @@ class OnlineClusterer:
         self._index: VectorIndex | None = None
         self._row_story: dict[int, str] = {}
         self._postings: dict[str, set[str]] = {}
+        self._named: set[str] = set()  # every story id given out, so that none is given twice
 
     @property
     def docs(self) -> int:
@@ -112,12 +113,12 @@ class OnlineClusterer:
             return self.join(self.resolve(story_id), signals)
         candidates, features = self.candidates(signals)
         if not candidates:
-            return self.join(story_id_for(article_id), signals)
+            return self.start(article_id, signals)
         probability = self.scorer.probability(features)
         order = np.argsort(-probability)
         best = candidates[int(order[0])]
         if probability[order[0]] < self.threshold:
-            return self.join(story_id_for(article_id), signals)
+            return self.start(article_id, signals)
         for other in self._also_belongs(features, int(order[0])):
             self.merge(candidates[other], best)
         return self.join(best, signals)
@@ -129,10 +130,7 @@ class OnlineClusterer:
         if self.merge_threshold >= 1.0 or len(features) < 2:
             return []
         rest = [i for i in range(len(features)) if i != best]
-        others = features[rest].copy()
-        others[:, 4:5] = _margins(others[:, 0:1])
-        others[:, 5:6] = _margins(others[:, 2:3])
-        probability = self.scorer.probability(others)
+        probability = self.scorer.probability(self._with_margins(features[rest, :4]))
         return [rest[i] for i in np.flatnonzero(probability >= self.merge_threshold)]
 
     def observe(self, signals: Signals) -> None:
@@ -156,15 +154,30 @@ class OnlineClusterer:
             shared = len(signals.numbers & story.numbers) / len(signals.numbers) if signals.numbers else 0.0
             rows.append([cosine(words, word_centroid), cosine(names, name_centroid) if names else 0.0,
                          float(story.meaning() @ signals.vector), shared])
-        features = np.array(rows, dtype=np.float64)
-        features = np.hstack([features, _margins(features[:, 0:1]), _margins(features[:, 2:3])])
-        return ids, features
+        return ids, self._with_margins(np.array(rows, dtype=np.float64))
+
+    def _with_margins(self, similarities: np.ndarray) -> np.ndarray:
+        """Append each candidate's lead in words and in meaning over the best other candidate, or
+        over what an unrelated story scores when no other candidate comes close (so that a lone
+        candidate, common at the start of a stream or in a quiet window, does not lead by its
+        whole similarity)."""
+        words_floor, meaning_floor = self.scorer.floors
+        return np.hstack([similarities, _margins(similarities[:, 0], words_floor),
+                          _margins(similarities[:, 2], meaning_floor)])
 
     # -- changing the stories ------------------------------------------------------------------
+    def start(self, article_id: str, signals: Signals) -> str:
+        """A new story, named after its first article (with a suffix if a reused id needs one)."""
+        story_id = story_id_for(article_id)
+        if story_id in self._named:
+            story_id = next(f"{story_id}~{n}" for n in range(2, 1 << 30) if f"{story_id}~{n}" not in self._named)
+        return self.join(story_id, signals)
+
     def join(self, story_id: str, signals: Signals) -> str:
         story = self.stories.get(story_id)
         if story is None:
             story = self.stories[story_id] = Story(id=story_id)
+            self._named.add(story_id)
         story.words.update(signals.words)
         story.names.update(signals.names)
         story.numbers |= signals.numbers
@@ -282,12 +295,11 @@ class OnlineClusterer:
         return abs((when - story.last_seen).total_seconds()) <= self.window_days * 86400
 
 
-def _margins(column: np.ndarray) -> np.ndarray:
-    """Each value's lead over the best of the others: positive for the top one only."""
-    values = column[:, 0]
+def _margins(values: np.ndarray, floor: float) -> np.ndarray:
+    """Each value's lead over the best of the others (and over `floor`), as a column."""
     if len(values) == 1:
-        return column.copy()
+        return (values - floor)[:, None]
     order = np.argsort(-values)
     best, second = values[order[0]], values[order[1]]
     others_best = np.where(np.arange(len(values)) == order[0], second, best)
-    return (values - others_best)[:, None]
+    return (values - np.maximum(others_best, floor))[:, None]

@@ -21,7 +21,7 @@ FEATURES = (
     "names",           # TF-IDF cosine of capitalised names
     "meaning",         # cosine of the headline embedding and the story's mean headline
     "numbers",         # share of the article's numbers that the story mentions too
-    "words_margin",    # lead of `words` over the best other candidate (negative when behind)
+    "words_margin",    # lead of `words` over the best other candidate or the floor (negative when behind)
     "meaning_margin",  # the same for `meaning`
 )
 
@@ -31,6 +31,7 @@ class StoryScorer:
     weights: np.ndarray
     bias: float
     about: dict[str, Any]
+    floors: tuple[float, float] = (0.0, 0.0)  # `words` and `meaning` of an unrelated story (training mean)
 
     def probability(self, features: np.ndarray) -> np.ndarray:
         """P(same story) for each row of `features` (columns in `FEATURES` order)."""
@@ -38,7 +39,8 @@ class StoryScorer:
 
     def to_json(self) -> str:
         return json.dumps({"features": list(FEATURES), "weights": [round(float(w), 6) for w in self.weights],
-                           "bias": round(self.bias, 6), "about": self.about}, indent=1) + "\n"
+                           "bias": round(self.bias, 6), "margin_floors": [round(f, 6) for f in self.floors],
+                           "about": self.about}, indent=1) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> StoryScorer:
@@ -46,7 +48,9 @@ class StoryScorer:
         if tuple(data["features"]) != FEATURES:
             raise ValueError(f"scorer features {data['features']} do not match {list(FEATURES)}: refit it "
                              "with tools/train_story_scorer.py")
-        return cls(np.array(data["weights"], dtype=np.float64), float(data["bias"]), data.get("about", {}))
+        words_floor, meaning_floor = data.get("margin_floors", (0.0, 0.0))
+        return cls(np.array(data["weights"], dtype=np.float64), float(data["bias"]), data.get("about", {}),
+                   (float(words_floor), float(meaning_floor)))
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> StoryScorer:
@@ -56,8 +60,15 @@ class StoryScorer:
         return cls.from_json(resources.files("storylens.stories").joinpath("scorer.json").read_text("utf-8"))
 
 
-def fit(features: np.ndarray, labels: np.ndarray, about: dict[str, Any]) -> StoryScorer:
+def fit(features: np.ndarray, labels: np.ndarray, about: dict[str, Any],
+        floors: tuple[float, float] = (0.0, 0.0)) -> StoryScorer:
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(max_iter=2000).fit(features, labels)
-    return StoryScorer(model.coef_[0].astype(np.float64), float(model.intercept_[0]), about)
+    return StoryScorer(model.coef_[0].astype(np.float64), float(model.intercept_[0]), about, floors)
+
+
+def unrelated_floors(features: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """Mean `words` and `meaning` of the candidates that were not the article's story."""
+    wrong = features[labels == 0]
+    return (float(wrong[:, 0].mean()), float(wrong[:, 2].mean())) if len(wrong) else (0.0, 0.0)

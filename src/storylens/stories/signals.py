@@ -21,7 +21,7 @@ import numpy as np
 from storylens.model import Article
 
 TITLE_WEIGHT = 2  # the headline names the event: its words count twice
-LEAD_WORDS = 400  # the rest of a long article adds background, not identity
+LEAD_WORDS = 100  # the opening tells the event; the rest of a long article adds background, not identity
 HEADLINE_WORDS = 40  # an untitled article is embedded by its opening words
 EMBED_BATCH = 64
 
