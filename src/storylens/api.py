@@ -130,8 +130,8 @@ def stories(db: str | None = None, settings: config.Settings | None = None) -> l
 
 
 def cluster_records(path: str | Path, settings: config.Settings | None = None,
-                    threshold: float | None = None, window_days: float | None = None
-                    ) -> list[tuple[str, str]]:
+                    threshold: float | None = None, window_days: float | None = None,
+                    progress: Callable[[], object] | None = None) -> list[tuple[str, str]]:
     """(article id, story id) for each line of an articles JSONL file, in order.
 
     Each article is decided online, from itself and the lines before it; the ids returned are
@@ -141,7 +141,11 @@ def cluster_records(path: str | Path, settings: config.Settings | None = None,
     text = Path(path).read_text(encoding="utf-8") if Path(path).is_file() else None
     if text is None:
         raise InputError(str(path), "no such file", "give a JSONL file of articles")
-    decided = [(a.article_id, a.story_id) for a in stream.add_all(_jsonl_articles(text, str(path), s))]
+    decided = []
+    for assignment in stream.add_all(_jsonl_articles(text, str(path), s)):
+        decided.append((assignment.article_id, assignment.story_id))
+        if progress:
+            progress()
     return [(article_id, stream.clusterer.resolve(story)) for article_id, story in decided]
 
 

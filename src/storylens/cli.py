@@ -251,14 +251,19 @@ def clean_cmd(settings: config.Settings, files: tuple[str, ...], as_json: bool) 
 @cli.command()
 @click.argument("articles", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines {id, story} (the contract).")
-@click.option("--threshold", type=float, default=None, help="Similarity to join a story (0-1).")
+@click.option("--threshold", type=float, default=None,
+              help="Probability (0-1) an article must belong to a story to join it "
+              "[default: story_threshold, see `storylens config`].")
 @click.option("--window-days", type=float, default=None, help="Days a story stays open to new articles.")
 @click.pass_obj
 def cluster(settings: config.Settings, articles: str, as_json: bool, threshold: float | None,
             window_days: float | None) -> None:
     """Group the articles of a JSONL file into stories, online, in file order."""
     counts: dict[str, int] = {}
-    for article_id, story in api.cluster_records(articles, settings, threshold, window_days):
+    lines = Path(articles).read_bytes().count(b"\n") if Path(articles).is_file() else None
+    with _progress("clustering", lines) as advance:
+        labels = api.cluster_records(articles, settings, threshold, window_days, advance)
+    for article_id, story in labels:
         counts[story] = counts.get(story, 0) + 1
         if as_json:
             _emit({"id": article_id, "story": story})

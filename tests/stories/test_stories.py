@@ -165,3 +165,23 @@ def test_an_id_reused_for_other_text_is_a_new_article_and_a_re_add_is_not() -> N
     assert stream.add(floods).story_id == first  # adding the same article again changes nothing
     factory = Article.create("A battery maker opens a factory in Kell with 300 jobs.", title="Kell factory", id="x")
     assert stream.add(factory).story_id != first
+
+
+def test_an_article_that_belongs_to_two_stories_merges_them() -> None:
+    import numpy as np
+
+    from storylens.stories.cluster import OnlineClusterer
+    from storylens.stories.scorer import StoryScorer
+
+    # A scorer that reads word overlap only: p >= 0.8 once the TF-IDF cosine passes about 0.44.
+    words_only = StoryScorer(np.array([10.0, 0, 0, 0, 0, 0]), -3.0, {})
+    stream = StoryStream(threshold=0.5, merge_threshold=0.8)
+    stream.clusterer = OnlineClusterer(threshold=0.5, merge_threshold=0.8, scorer=words_only)
+    one = Article.create("Harbour bridge closure snarls traffic.", title="Harbour bridge closure", id="a")
+    two = Article.create("Ferry strike strands commuters.", title="Ferry strike", id="b")
+    both = Article.create("Harbour bridge closure and ferry strike strand commuters.",
+                          title="Harbour bridge closure, ferry strike", id="c")
+    assert stream.add(one).story_id != stream.add(two).story_id
+    stream.add(both)
+    assert stream.story_of("a") == stream.story_of("b") == stream.story_of("c")
+    assert len(stream.clusterer.stories) == 1
