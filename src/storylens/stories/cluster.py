@@ -94,7 +94,9 @@ class OnlineClusterer:
         self.word_space = TermSpace()
         self.name_space = TermSpace()
         self.stories: dict[str, Story] = {}
-        self.merged_into: dict[str, str] = {}  # merged story id -> the story that absorbed it
+        # merged story id -> the story that absorbed it; kept after eviction (merges are rare),
+        # so that labels given before a merge still resolve to the story they ended in
+        self.merged_into: dict[str, str] = {}
         self.newest: datetime | None = None
         self._index: VectorIndex | None = None
         self._row_story: dict[int, str] = {}
@@ -251,9 +253,6 @@ class OnlineClusterer:
                 del self._row_story[row]
         if ended and self._index is not None:
             self._index.remove(row for story in ended for row in story.rows)
-        if ended:
-            gone = {s.id for s in ended}
-            self.merged_into = {a: b for a, b in self.merged_into.items() if b not in gone}
         return len(ended)
 
     # -- helpers -------------------------------------------------------------------------------
