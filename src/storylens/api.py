@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -105,14 +105,34 @@ def assign_stories(store: SQLiteStore, new_ids: set[str], settings: config.Setti
     stream = story_stream(settings)
     known = {a: s.id for s in store.stories() for a in s.article_ids}
     everything = store.articles()
-    for _ in stream.add_all((a for a in everything if a.id in known), known):
-        pass
     fresh = sorted((a for a in everything if a.id in new_ids), key=lambda a: a.published or datetime.max)
+    horizon = _replay_horizon(fresh, settings)
+    replay = [a for a in everything if a.id in known
+              and (horizon is None or a.published is None or a.published >= horizon)]
+    for _ in stream.add_all(replay, known):
+        pass
     duplicates = {d.article_id: d.duplicate_of for d in stream.add_all(fresh) if d.duplicate_of}
-    assignments = {a.id: stream.story_of(a.id) for a in everything
-                   if a.id in stream and (a.id in new_ids or stream.story_of(a.id) != known.get(a.id))}
+    assignments = {}
+    for article in everything:
+        if article.id in stream:
+            story = stream.story_of(article.id)
+        elif article.id in known:  # not replayed, but its story may have been merged
+            story = stream.clusterer.resolve(known[article.id])
+        else:
+            continue
+        if article.id in new_ids or story != known.get(article.id):
+            assignments[article.id] = story
     store.assign_stories(assignments, duplicates)
     return set(assignments.values())
+
+
+def _replay_horizon(fresh: list[Article], settings: config.Settings) -> datetime | None:
+    """Stored articles dated before this cannot share a story with any new article (their stories
+    ended a window earlier), so they need no replay, nor their headlines embedding. None when
+    a new article is undated: it may join any story."""
+    if not fresh or any(a.published is None for a in fresh):
+        return None
+    return min(a.published for a in fresh if a.published is not None) - timedelta(days=settings.story_window_days)
 
 
 def story_stream(settings: config.Settings) -> StoryStream:

@@ -185,3 +185,30 @@ def test_an_article_that_belongs_to_two_stories_merges_them() -> None:
     stream.add(both)
     assert stream.story_of("a") == stream.story_of("b") == stream.story_of("c")
     assert len(stream.clusterer.stories) == 1
+
+
+def test_a_later_ingest_joins_recent_stories_and_leaves_ended_ones_as_they_were(tmp_path) -> None:
+    from datetime import datetime
+
+    from storylens.model import RawDocument
+    from storylens.store import SQLiteStore
+
+    settings = Settings(db=str(tmp_path / "s.db"))
+
+    def doc(key: str, title: str, text: str, day: str) -> RawDocument:
+        return RawDocument(key, "clean", text, title=title, published=datetime.fromisoformat(day), id=key)
+
+    api.ingest_documents([
+        doc("old", "Dunmore floods close schools", "The river rose in Dunmore and schools shut.", "2025-01-02"),
+        doc("new1", "Kell battery factory approved", "Councillors in Kell approved the battery factory.", "2025-03-01"),
+    ], settings)
+    with SQLiteStore(settings.db) as store:
+        before = {a: s.id for s in store.stories() for a in s.article_ids}
+    api.ingest_documents([
+        doc("new2", "Kell approves battery factory", "The Kell battery factory was approved by councillors.",
+            "2025-03-02"),
+    ], settings)
+    with SQLiteStore(settings.db) as store:
+        after = {a: s.id for s in store.stories() for a in s.article_ids}
+    assert after["new2"] == after["new1"] == before["new1"]
+    assert after["old"] == before["old"] != after["new1"]

@@ -65,7 +65,9 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 @dataclass
-class Story:
+class StoryState:
+    """What the clusterer keeps of one active story (the stored `model.Story` is its public face)."""
+
     id: str
     words: Counter[str] = field(default_factory=Counter)
     names: Counter[str] = field(default_factory=Counter)
@@ -93,7 +95,7 @@ class OnlineClusterer:
         self.scorer = scorer or StoryScorer.load()
         self.word_space = TermSpace()
         self.name_space = TermSpace()
-        self.stories: dict[str, Story] = {}
+        self.stories: dict[str, StoryState] = {}
         # merged story id -> the story that absorbed it; kept after eviction (merges are rare),
         # so that labels given before a merge still resolve to the story they ended in
         self.merged_into: dict[str, str] = {}
@@ -178,7 +180,7 @@ class OnlineClusterer:
     def join(self, story_id: str, signals: Signals) -> str:
         story = self.stories.get(story_id)
         if story is None:
-            story = self.stories[story_id] = Story(id=story_id)
+            story = self.stories[story_id] = StoryState(id=story_id)
             self._named.add(story_id)
         story.words.update(signals.words)
         story.names.update(signals.names)
@@ -281,14 +283,14 @@ class OnlineClusterer:
                     votes[story_id] = votes.get(story_id, 0.0) + words[word]
         return set(sorted(votes, key=lambda s: (-votes[s], s))[:CANDIDATES])
 
-    def _centroids(self, story: Story) -> tuple[dict[str, float], dict[str, float]]:
+    def _centroids(self, story: StoryState) -> tuple[dict[str, float], dict[str, float]]:
         """Centroids are recomputed when their story changes or document frequencies drift by 10%."""
         if story._centroids is None or self.docs > story._centroids_at * 1.1 + 5:
             story._centroids = (self.word_space.vector(story.words), self.name_space.vector(story.names))
             story._centroids_at = self.docs
         return story._centroids
 
-    def _active(self, story: Story, when: datetime | None) -> bool:
+    def _active(self, story: StoryState, when: datetime | None) -> bool:
         if when is None or story.last_seen is None:
             return True
         return abs((when - story.last_seen).total_seconds()) <= self.window_days * 86400
