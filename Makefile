@@ -35,6 +35,7 @@ browser:
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_cluster.py
 	$(BIN)/python benchmarks/bench_compare.py
 
 # Load test of the web UI with wrk (Debian package `wrk`), 2 workers on loopback.
