@@ -15,12 +15,11 @@ import argparse
 import json
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
-from storylens.model import Article
+from storylens import api
 from storylens.stories.cluster import OnlineClusterer
 from storylens.stories.scorer import FEATURES, StoryScorer, fit, unrelated_floors
 from storylens.stories.signals import read_signals
@@ -30,11 +29,8 @@ OUT = Path(__file__).resolve().parents[1] / "src/storylens/stories/scorer.json"
 
 def labelled_rows(prefix: str, floors: tuple[float, float] = (0.0, 0.0)
                   ) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
-    lines = Path(f"{prefix}.articles.jsonl").read_text(encoding="utf-8").splitlines()
-    records = [json.loads(line) for line in lines if line.strip()]
+    articles = list(api.jsonl_articles(f"{prefix}.articles.jsonl"))
     gold = {g["id"]: g["story"] for g in map(json.loads, Path(f"{prefix}.gold.jsonl").read_text().splitlines())}
-    articles = [Article.create(r["text"], title=r.get("title"), id=r["id"], published=_date(r.get("published")))
-                for r in records]
     signals = read_signals(articles)
     untrained = StoryScorer(np.zeros(len(FEATURES)), 0.0, {}, floors)
     clusterer = OnlineClusterer(scorer=untrained)
@@ -51,10 +47,6 @@ def labelled_rows(prefix: str, floors: tuple[float, float] = (0.0, 0.0)
         clusterer.join(true_story, signal)
     stats = {"candidate_recall": round(reachable / max(returning, 1), 4)}
     return np.vstack(features), np.array(labels, dtype=np.int8), stats
-
-
-def _date(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text[:10]) if text else None
 
 
 def main() -> None:

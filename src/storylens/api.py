@@ -151,26 +151,28 @@ def stories(db: str | None = None, settings: config.Settings | None = None) -> l
 
 def cluster_records(path: str | Path, settings: config.Settings | None = None,
                     threshold: float | None = None, window_days: float | None = None,
-                    progress: Callable[[], object] | None = None) -> list[tuple[str, str]]:
+                    progress: Progress | None = None) -> list[tuple[str, str]]:
     """(article id, story id) for each line of an articles JSONL file, in order.
 
     Each article is decided online, from itself and the lines before it; the ids returned are
     the stories as they stand at the end, after any merges that later articles justified."""
     s = _settings(settings, story_threshold=threshold, story_window_days=window_days)
     stream = story_stream(s)
-    text = Path(path).read_text(encoding="utf-8") if Path(path).is_file() else None
-    if text is None:
-        raise InputError(str(path), "no such file", "give a JSONL file of articles")
     decided = []
-    for assignment in stream.add_all(_jsonl_articles(text, str(path), s)):
+    for assignment in stream.add_all(jsonl_articles(path, s)):
         decided.append((assignment.article_id, assignment.story_id))
         if progress:
-            progress()
+            progress(1)
     return [(article_id, stream.clusterer.resolve(story)) for article_id, story in decided]
 
 
-def _jsonl_articles(text: str, source: str, s: config.Settings) -> Iterator[Article]:
-    for item in parse_jsonl(text, source):
+def jsonl_articles(path: str | Path, settings: config.Settings | None = None) -> Iterator[Article]:
+    """The articles of a JSONL file as `storylens cluster` reads them (the scorer is fitted on
+    the same reading, so that training and use see the same text, titles and dates)."""
+    s = _settings(settings)
+    if not Path(path).is_file():
+        raise InputError(str(path), "no such file", "give a JSONL file of articles")
+    for item in parse_jsonl(Path(path).read_text(encoding="utf-8"), str(path)):
         if isinstance(item, Rejection):
             raise InputError(item.input, item.reason)
         yield clean(item, s.dayfirst) if item.kind != "clean" else Article.create(
