@@ -1,0 +1,195 @@
+"""A comparison report for people: Markdown, one self-contained HTML page, CSV of facts x outlets.
+
+Every renderer reads the report dict of `to_report` (what `api.compare_story` stores and the HTTP
+API serves), through one `ReportView`, so that a stored story and files compared on the fly come
+out the same, and the terminal (`storylens show`) lists the same sections in the same order.
+Exports are complete: nothing is cut. Article text is hostile, so each format escapes it by its
+own rules: Markdown by backslash escapes, HTML by Jinja2's autoescaping (and a page policy that
+loads nothing), CSV cells by neutralising spreadsheet formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+import jinja2
+
+
+@dataclass(frozen=True)
+class ArticleLine:
+    id: str
+    outlet: str
+    title: str | None
+    published: str | None
+
+
+@dataclass(frozen=True)
+class FactLine:
+    """A fact as a reader sees it: one sentence for it, and what each outlet says of it."""
+
+    kind: str
+    text: str
+    outlets: list[str]
+    by_outlet: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DifferenceLine:
+    kind: str
+    values: list[tuple[str, str]]  # (outlet, the text that outlet gives)
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    speaker: str | None
+    outlet: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TimelineLine:
+    date: str
+    text: str
+    outlet: str
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """Everything a comparison report shows, in reading order, with outlet names resolved."""
+
+    title: str
+    articles: list[ArticleLine]
+    digest: list[FactLine]
+    facts: list[FactLine]
+    differences: list[DifferenceLine]
+    quotes: list[QuoteLine]
+    timeline: list[TimelineLine]
+
+    @property
+    def outlets(self) -> list[str]:
+        return sorted({a.outlet for a in self.articles})
+
+
+def outlet_of(article: dict[str, Any]) -> str:
+    """The name to show for an article's outlet: the outlet, else the input's file name, else its id."""
+    return str(article.get("outlet") or PurePath(article.get("input") or article["id"]).name)
+
+
+def article_of(sentence_key: str) -> str:
+    """`<article id>:s<index>` -> the article id (ids may contain colons themselves)."""
+    return sentence_key.rsplit(":s", 1)[0]
+
+
+def view(report: dict[str, Any], title: str | None = None) -> ReportView:
+    """The report's sections as typed lines, shared facts before single-source ones."""
+    outlet = {a["id"]: outlet_of(a) for a in report.get("articles", [])}
+    texts = {s["id"]: s["text"] for s in report.get("sentences", [])}
+    facts = [_fact_line(f, texts, outlet) for f in report.get("facts", [])]
+    return ReportView(
+        title=title or "Comparison",
+        articles=[ArticleLine(a["id"], outlet[a["id"]], a.get("title"), a.get("published"))
+                  for a in report.get("articles", [])],
+        digest=[FactLine(d["kind"], d["text"], list(d["outlets"])) for d in report.get("digest", [])],
+        facts=sorted((f for f in facts if f.text), key=lambda f: f.kind != "shared"),
+        differences=[DifferenceLine(d["kind"].replace("_", " "),
+                                    [(outlet.get(v["article"], v["article"]), v["text"]) for v in d["values"]],
+                                    d.get("note"))
+                     for d in report.get("discrepancies", [])],
+        quotes=[QuoteLine(q.get("speaker"), outlet.get(q["article"], q["article"]), q["text"])
+                for q in report.get("quotes", [])],
+        timeline=[TimelineLine(e["date"], e["text"], outlet.get(article_of(e["sentence"]), ""))
+                  for e in report.get("timeline", [])],
+    )
+
+
+def _fact_line(fact: dict[str, Any], texts: dict[str, str], outlet: dict[str, str]) -> FactLine:
+    by_outlet: dict[str, str] = {}
+    for key in fact["sentences"]:
+        name = outlet.get(article_of(key), article_of(key))
+        if key in texts:
+            by_outlet[name] = f"{by_outlet[name]} | {texts[key]}" if name in by_outlet else texts[key]
+    first = next((texts[k] for k in fact["sentences"] if k in texts), "")
+    return FactLine(fact["kind"], first, sorted(by_outlet), by_outlet)
+
+
+# -- Markdown ---------------------------------------------------------------------------------------
+# CommonMark lets a backslash escape any ASCII punctuation; these are the characters that can start
+# inline markup (emphasis, code, links, raw HTML, entities, tables, strikethrough) in the middle of
+# a line. Block markup needs a line start, and `md` folds every newline away, so data never opens
+# one. No Markdown library escapes text (they render it), hence this one expression.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&!])")
+
+
+def md(text: str | None) -> str:
+    """Data as literal Markdown text on one line."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join((text or "").split()))
+
+
+def _md_cites(fact: FactLine) -> str:
+    only = "only " if fact.kind == "single" else ""
+    return f"\\[{only}{'; '.join(md(o) for o in fact.outlets)}\\]"
+
+
+def to_markdown(report: dict[str, Any], title: str | None = None) -> str:
+    """The whole report as Markdown: digest, every fact, differences, quotes, timeline, sources."""
+    v = view(report, title)
+    lines = [f"# {md(v.title)}", "", f"{len(v.articles)} articles: {md(', '.join(v.outlets))}.", ""]
+    sections: list[tuple[str, list[str]]] = [
+        ("Digest", [f"- {md(f.text)} {_md_cites(f)}" for f in v.digest]),
+        ("Reported by two or more outlets", [f"- {md(f.text)} {_md_cites(f)}" for f in v.facts if f.kind == "shared"]),
+        ("Reported by one outlet only", [f"- {md(f.text)} {_md_cites(f)}" for f in v.facts if f.kind != "shared"]),
+        ("Where they differ", [f"- {md(d.kind)}: " + " / ".join(f"{md(o)}: “{md(t)}”" for o, t in d.values)
+                               + (f" ({md(d.note)})" if d.note else "") for d in v.differences]),
+        ("Who said what", [f"- **{md(q.speaker or 'unattributed')}** ({md(q.outlet)}): “{md(q.text)}”"
+                           for q in v.quotes]),
+        ("Timeline", [f"- {md(e.date)}: {md(e.text)} \\[{md(e.outlet)}\\]" for e in v.timeline]),
+        ("Articles", [f"- {md(a.outlet)}: {md(a.title or 'untitled')}"
+                      + (f", {md(a.published)}" if a.published else "") + f" (`{a.id.replace('`', '')}`)"
+                      for a in v.articles]),
+    ]
+    for heading, items in sections:
+        if items:
+            lines += [f"## {heading}", "", *items, ""]
+    return "\n".join(lines)
+
+
+# -- HTML -------------------------------------------------------------------------------------------
+_HTML = jinja2.Environment(
+    loader=jinja2.PackageLoader("storylens", "compare/templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def to_html(report: dict[str, Any], title: str | None = None) -> str:
+    """One self-contained page: inline style, no script, no external resource; every string escaped."""
+    v = view(report, title)
+    return _HTML.get_template("report.html").render(v=v, outlets=v.outlets)
+
+
+# -- CSV --------------------------------------------------------------------------------------------
+# A cell that starts with one of these is run as a formula by spreadsheets (CSV injection); a
+# leading apostrophe makes it text, as OWASP recommends. The csv module quotes but does not do this.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def facts_csv(report: dict[str, Any]) -> str:
+    """Facts x outlets: one row per fact, one column per outlet holding what that outlet says of it."""
+    v = view(report)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["kind", "fact", "outlets", *(_cell(o) for o in v.outlets)])
+    for f in v.facts:
+        writer.writerow([f.kind, _cell(f.text), len(f.outlets), *(_cell(f.by_outlet.get(o, "")) for o in v.outlets)])
+    return buffer.getvalue()
+

@@ -1,0 +1,101 @@
+"""The Markdown, HTML and CSV renderers of a comparison report, on reports built by hand."""
+
+import csv
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from storylens.compare import export
+
+HOSTILE = "<script>alert(1)</script> [click](javascript:alert(2)) **bold** &amp;\n# not a heading"
+
+
+def _report(title_a: str = "Bridge falls", quote: str = "We owe the families a full account,") -> dict:
+    return {
+        "articles": [{"id": "a1", "input": "x/a1.html", "title": title_a, "outlet": "Meridian Wire",
+                      "published": "2025-03-11"},
+                     {"id": "b2", "input": "y/b2.txt", "title": "Bridge gives way", "outlet": None,
+                      "published": None}],
+        "sentences": [{"id": "a1:s0", "article": "a1", "text": "The bridge fell on Tuesday."},
+                      {"id": "b2:s0", "article": "b2", "text": "A bridge gave way on Tuesday."},
+                      {"id": "a1:s1", "article": "a1", "text": "Twelve people were hurt."},
+                      {"id": "b2:s1", "article": "b2", "text": "=HYPERLINK(\"http://evil\") fourteen hurt"}],
+        "facts": [{"kind": "single", "sentences": ["a1:s1"], "score": 0.0},
+                  {"kind": "shared", "sentences": ["a1:s0", "b2:s0"], "score": 0.9},
+                  {"kind": "single", "sentences": ["b2:s1"], "score": 0.0}],
+        "discrepancies": [{"kind": "number", "note": None,
+                           "values": [{"article": "a1", "text": "Twelve"}, {"article": "b2", "text": "fourteen"}]}],
+        "quotes": [{"article": "a1", "sentence": "a1:s1", "speaker": "Elena Marchetti", "text": quote},
+                   {"article": "b2", "sentence": "b2:s0", "speaker": None, "text": "It just went"}],
+        "timeline": [{"date": "2025-03-11", "sentence": "b2:s0", "text": "A bridge gave way on Tuesday.",
+                      "expression": "Tuesday"}],
+        "digest": [{"text": "The bridge fell on Tuesday.", "outlets": ["Meridian Wire", "b2.txt"], "kind": "shared"}],
+    }
+
+
+def test_view_names_outlets_and_puts_shared_facts_first() -> None:
+    v = export.view(_report(), "Bridge")
+    assert [f.kind for f in v.facts] == ["shared", "single", "single"]
+    assert v.facts[0].by_outlet == {"Meridian Wire": "The bridge fell on Tuesday.",
+                                    "b2.txt": "A bridge gave way on Tuesday."}
+    assert v.timeline[0].outlet == "b2.txt" and v.outlets == ["Meridian Wire", "b2.txt"]
+
+
+def test_markdown_has_every_section_including_quotes() -> None:
+    text = export.to_markdown(_report(), "Bridge")
+    for heading in ("# Bridge", "## Digest", "## Reported by two or more outlets", "## Reported by one outlet only",
+                    "## Where they differ", "## Who said what", "## Timeline", "## Articles"):
+        assert f"\n{heading}\n" in f"\n{text}", heading
+    assert "**Elena Marchetti** (Meridian Wire): “We owe the families a full account,”" in text
+    assert "**unattributed** (b2.txt): “It just went”" in text
+
+
+def test_markdown_escapes_data() -> None:
+    text = export.to_markdown(_report(title_a=HOSTILE, quote=HOSTILE), HOSTILE)
+    assert "<script>" not in text and "[click](" not in text and "**bold**" not in text
+    assert "\\<script\\>" in text and "\\[click\\](javascript" in text and "\\&amp;" in text
+    assert not re.search(r"^# not a heading", text, re.MULTILINE), "a newline in data opened a heading"
+
+
+class _Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_is_self_contained_and_escaped() -> None:
+    page = export.to_html(_report(title_a=HOSTILE, quote=HOSTILE), HOSTILE)
+    parsed = _Collect()
+    parsed.feed(page)
+    names = [t for t, _ in parsed.tags]
+    assert "script" not in names and "link" not in names and "img" not in names and "a" not in names
+    assert not any("src" in attrs or "href" in attrs for _, attrs in parsed.tags)
+    policy = next(a["content"] for t, a in parsed.tags if t == "meta" and a.get("http-equiv") ==
+                  "Content-Security-Policy")
+    assert policy.startswith("default-src 'none'")
+    assert "<script>alert(1)</script>" in "".join(parsed.text), "the title shows as text"
+    assert "Elena Marchetti" in page and "Twelve" in page and "2025-03-11" in page
+
+
+def test_csv_is_facts_by_outlets_with_formulas_neutralised() -> None:
+    rows = list(csv.reader(io.StringIO(export.facts_csv(_report()))))
+    assert rows[0] == ["kind", "fact", "outlets", "Meridian Wire", "b2.txt"]
+    assert [r[0] for r in rows[1:]] == ["shared", "single", "single"]
+    assert rows[1][3:] == ["The bridge fell on Tuesday.", "A bridge gave way on Tuesday."]
+    injected = rows[3]
+    assert injected[1].startswith("'=HYPERLINK") and injected[4].startswith("'=") and injected[3] == ""
+
+
+@pytest.mark.parametrize("renderer", [export.to_markdown, export.to_html, export.facts_csv])
+def test_an_empty_report_renders(renderer) -> None:
+    assert renderer({"articles": [], "sentences": [], "facts": [], "discrepancies": [], "quotes": [],
+                     "timeline": [], "digest": []})
