@@ -1,9 +1,13 @@
 import json
+import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from storylens import api
 from storylens.cli import cli
+from storylens.store import SQLiteStore
 
 SCRAPE = "Ferry strike ends\n\nMarch 19, 2025 at 8:00 am\n\nThe ferry strike at Calloway ended on Wednesday.\n"
 
@@ -47,6 +51,7 @@ def test_ingest_twice_adds_no_duplicates(tmp_path: Path) -> None:
 
 
 def test_show_unknown_story_is_a_clear_error(tmp_path: Path) -> None:
+    SQLiteStore(tmp_path / "s.db").close()
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "s.db"), "show", "nope"])
     assert result.exit_code != 0 and "no story 'nope'" in str(result.exception)
 
@@ -66,3 +71,125 @@ def test_cluster_prints_one_line_per_article(tmp_path: Path) -> None:
 def test_demo_runs_on_the_bundled_corpus(tmp_path: Path) -> None:
     code, out = run("demo", "--db", str(tmp_path / "demo.db"))
     assert code == 0 and "Stories" in out and "Digest" in out
+
+
+# -- data is never markup --------------------------------------------------------------------------
+MARKUP = "Breaking [/] news [bold]now :fire:"
+
+
+def _markup_inputs(tmp_path: Path) -> tuple[str, Path, Path]:
+    """A store holding an article titled with Rich markup, and a rejected file named with it."""
+    folder = tmp_path / "in[" / "]put"  # its path reads in[/]put
+    (folder / "a[").mkdir(parents=True)
+    page = folder / "x[bold]y.txt"
+    page.write_text(f"{MARKUP}\n\nMarch 19, 2025\n\nThe ferry strike at Calloway ended on Wednesday, "
+                    "the union said [/] today.\n")
+    other = folder / "other.txt"
+    other.write_text("Calloway ferries sail again\n\nMarch 19, 2025\n\nFerries sailed from Calloway on "
+                     "Wednesday after the strike ended.\n")
+    (folder / "a[" / "]b.html").write_bytes(b"\x00\x01\x02" * 50)  # a[/]b.html, not readable
+    record = {"id": "m1", "title": MARKUP, "source": f"[red]{MARKUP}", "published": "2025-05-02",
+              "text": "A battery factory opened in Dunmore [/] with 300 jobs, the company said."}
+    (folder / "records.jsonl").write_text(json.dumps(record) + "\n")
+    db = str(tmp_path / "s.db")
+    return db, page, other
+
+
+@pytest.mark.parametrize("command", ["ingest", "stories", "show", "clean", "analyze", "compare", "config"])
+def test_markup_in_data_prints_as_it_is(tmp_path: Path, command: str) -> None:
+    db, page, other = _markup_inputs(tmp_path)
+    api.ingest([page.parent], db=db)
+    story = next(s.id for s in api.stories(db=db) if s.title == MARKUP)
+    args = {"ingest": ["ingest", str(page.parent)], "stories": ["stories"], "show": ["show", story],
+            "clean": ["clean", str(page)], "analyze": ["analyze", str(page)],
+            "compare": ["compare", str(page), str(other)], "config": ["config"]}[command]
+    env = {"STORYLENS_STORY_SCORER": MARKUP, "COLUMNS": "400"}  # wide enough that no cell wraps the title
+    result = CliRunner(env=env).invoke(cli, ["--db", db, *args])
+    assert result.exit_code == 0, result.output
+    expected = {"ingest": "a[/]b.html", "analyze": "x[bold]y.txt", "config": MARKUP}.get(command, MARKUP)
+    assert expected in result.output
+
+
+# -- nothing cut without saying so -----------------------------------------------------------------
+def test_stories_says_how_many_it_left_out(tmp_path: Path) -> None:
+    db, page, other = _markup_inputs(tmp_path)
+    run("--db", db, "ingest", str(page.parent))
+    total = len(api.stories(db=db))
+    assert total >= 2
+    code, out = run("--db", db, "stories", "--limit", "1")
+    assert code == 0 and f"1 of {total} stories shown" in out and "--all" in out
+    code, out = run("--db", db, "stories", "--all")
+    assert code == 0 and "stories shown" not in out
+
+
+def _demo_story(demo_store) -> str:
+    return api.stories(settings=demo_store)[0].id
+
+
+def test_show_says_what_each_section_left_out(demo_store) -> None:
+    code, out = run("--db", demo_store.db, "show", _demo_story(demo_store), "--limit", "1")
+    assert code == 0
+    assert re.search(r"… \d+ more quotes: --limit \d+ or --all shows them", out), out
+    assert re.search(r"a digest of \d+ of \d+ facts; --all lists every fact", out), out
+
+
+def test_show_all_lists_every_fact_and_every_quote(demo_store) -> None:
+    story = _demo_story(demo_store)
+    report = api.compare_story(story, settings=demo_store)[1]
+    code, out = run("--db", demo_store.db, "show", story, "--all")
+    assert code == 0 and "more quotes" not in out and "Every fact" in out
+    assert all(q["text"] in out for q in report["quotes"])
+    assert out.count("\n  • ") >= len(report["facts"]) + len(report["quotes"])
+
+
+# -- one complete report, in every format ----------------------------------------------------------
+def test_show_markdown_is_the_complete_report(demo_store) -> None:
+    from storylens.compare import export
+
+    story = _demo_story(demo_store)
+    found, report = api.compare_story(story, settings=demo_store)
+    code, out = run("--db", demo_store.db, "show", story, "--markdown")
+    assert code == 0 and out == export.to_markdown(report, found.title)
+    assert "## Who said what" in out and "## Timeline" in out
+
+
+@pytest.mark.parametrize(("flag", "marker"), [("--markdown", "## Articles"), ("--html", "<!doctype html>"),
+                                              ("--csv", "kind,fact,outlets,")])
+def test_compare_exports_through_the_same_renderers(tmp_path: Path, flag: str, marker: str) -> None:
+    _, page, other = _markup_inputs(tmp_path)
+    code, out = run("compare", str(page), str(other), flag)
+    assert code == 0 and out.startswith(marker) or marker in out
+
+
+# -- global options, stores and settings -----------------------------------------------------------
+def test_db_is_accepted_after_the_command(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(SCRAPE)
+    db = str(tmp_path / "after.db")
+    code, out = run("ingest", "--db", db, str(tmp_path / "a.txt"))
+    assert code == 0 and Path(db).is_file()
+    code, out = run("stories", "--json", "--db", db)
+    assert code == 0 and json.loads(out.splitlines()[0])["title"] == "Ferry strike ends"
+
+
+@pytest.mark.parametrize("args", [["stories"], ["show", "s1"]])
+def test_reading_commands_never_create_a_store(tmp_path: Path, args: list[str]) -> None:
+    typo = tmp_path / "typo.db"
+    result = CliRunner().invoke(cli, ["--db", str(typo), *args])
+    assert result.exit_code != 0 and not typo.exists()
+    assert "no store there" in str(result.exception) and "ingest" in str(result.exception)
+
+
+def test_config_shows_values_in_force_and_where_they_came_from() -> None:
+    env = {"STORYLENS_ALIGN_THRESHOLD": "0.45", "STORYLENS_SERVE_TOKEN": "s3cret-token"}
+    result = CliRunner(env=env).invoke(cli, ["config", "--json", "--db", "mine.db"])
+    shown = json.loads(result.stdout)
+    assert shown["align_threshold"] == {"value": 0.45, "source": "environment STORYLENS_ALIGN_THRESHOLD",
+                                        "environment": "STORYLENS_ALIGN_THRESHOLD", "default": "0.3"}
+    assert shown["db"]["value"] == "mine.db" and shown["db"]["source"] == "option --db"
+    assert shown["page_size"]["source"] == "default"
+    assert shown["serve_token"]["value"] == "(set)" and "s3cret" not in result.output
+
+
+def test_config_table_shows_environment_values() -> None:
+    result = CliRunner(env={"STORYLENS_ALIGN_THRESHOLD": "0.45"}).invoke(cli, ["config"])
+    assert "align_threshold = 0.45" in result.output and "from environment STORYLENS_ALIGN_THRESHOLD" in result.output

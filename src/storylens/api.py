@@ -19,7 +19,7 @@ from typing import Any
 from storylens import config
 from storylens.clean import clean
 from storylens.compare import add_sentence_vectors, compare, story_day, to_report
-from storylens.errors import InputError, StorylensError
+from storylens.errors import InputError, StoreError, StorylensError
 from storylens.ingest import read_inputs
 from storylens.ingest.files import parse_jsonl
 from storylens.model import Analysis, Article, Comparison, RawDocument, Rejection, Story
@@ -142,9 +142,18 @@ def story_stream(settings: config.Settings) -> StoryStream:
 
 
 # -- stories ----------------------------------------------------------------------------------------
+def existing_store(path: str) -> SQLiteStore:
+    """Open a store that must already exist: reading never creates one, so a mistyped `--db`
+    says so instead of leaving an empty database file behind."""
+    if path != ":memory:" and not Path(path).is_file():
+        raise StoreError(f"{path}: no store there; make one with `storylens --db {path} ingest PATH...` "
+                         f"(or `storylens demo --db {path}`), or point --db / STORYLENS_DB at an existing store")
+    return SQLiteStore(path)
+
+
 def stories(db: str | None = None, settings: config.Settings | None = None) -> list[Story]:
     """Stories, largest and newest first."""
-    with SQLiteStore(_settings(settings, db=db).db) as store:
+    with existing_store(_settings(settings, db=db).db) as store:
         found = store.stories()
     return sorted(found, key=lambda s: (-len(s.article_ids), -(s.last_seen.timestamp() if s.last_seen else 0.0)))
 
@@ -204,7 +213,7 @@ def compare_story(story_id: str, db: str | None = None, settings: config.Setting
                   ) -> tuple[Story, dict[str, Any]]:
     """A stored story's comparison report, computed once and kept until the story changes."""
     s = _settings(settings, db=db)
-    with SQLiteStore(s.db) as store:
+    with existing_store(s.db) as store:
         story = store.story(story_id)
         cached = store.comparison(story.id)
         if cached is not None:

@@ -15,14 +15,19 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from storylens import __version__, api, config
-from storylens.compare import digest_markdown, to_report
+from storylens.compare import export, to_report
 from storylens.errors import StorylensError
 from storylens.model import Analysis, Rejection, Story, iso
 
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, highlight=False)
+# Article text, titles and file names are data, never Rich markup or emoji codes: with markup and
+# emoji off, `Breaking [/] news` or `:fire:` print as they are. Styles are given as Text styles.
+out = Console(soft_wrap=True, highlight=False, markup=False, emoji=False)
+err = Console(stderr=True, soft_wrap=True, highlight=False, markup=False, emoji=False)
+SOURCES = "storylens.sources"  # ctx.meta key: where each setting in force came from
+SHOW_LIMIT = 12  # items per section of `show` and `compare` in the terminal, unless --limit/--all
 
 
 def _emit(obj: Any) -> None:
@@ -37,9 +42,26 @@ def _progress(label: str, total: int | None) -> Iterator[Any]:
         yield lambda n=1: bar.advance(task, n)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Takes the global options after the command name too: `storylens ingest --db x.db PATH`
+    means the same as `storylens --db x.db ingest PATH`, for every command, present and future."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not any(p.name == "db" for p in cmd.params):
+            cmd.params.append(click.Option(["--db"], expose_value=False, callback=_db_after_command,
+                                           help="SQLite file of the store (also accepted before the command)."))
+        super().add_command(cmd, name)
+
+
+def _db_after_command(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.obj = ctx.obj.with_overrides(db=value)
+        ctx.meta[SOURCES]["db"] = "option --db"
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="storylens")
-@click.option("--db", envvar=config.env_name("db"), default=None,
+@click.option("--db", default=None,
               help="SQLite file of the store [default: storylens.db; env STORYLENS_DB].")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
@@ -51,7 +73,10 @@ def cli(ctx: click.Context, db: str | None) -> None:
       storylens stories                # list stories, largest first
       storylens show STORY             # one story: digest, differences, quotes, timeline
     """
-    ctx.obj = config.load(db=db)
+    ctx.obj, sources = config.load_with_sources(db=db)
+    if db is not None:
+        sources["db"] = "option --db"
+    ctx.meta[SOURCES] = sources
 
 
 @cli.command()
@@ -67,7 +92,7 @@ def ingest(settings: config.Settings, paths: tuple[str, ...], as_json: bool) -> 
     with _progress("ingesting", None) as advance:
         report = api.ingest(paths, settings=settings, progress=advance)
     for rejection in report.rejected:
-        err.print(f"[yellow]skipped[/] {rejection.input}: {rejection.reason}", markup=True)
+        err.print(Text.assemble(("skipped", "yellow"), f" {rejection.input}: {rejection.reason}"))
     if as_json:
         _emit({"added": report.added, "already_stored": report.already_stored,
                "rejected": [r.__dict__ for r in report.rejected], "stories": sorted(report.stories_touched)})
@@ -81,19 +106,26 @@ def ingest(settings: config.Settings, paths: tuple[str, ...], as_json: bool) -> 
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one story per line.")
-@click.option("--limit", default=50, show_default=True, help="Show at most this many stories.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Show at most this many stories.")
+@click.option("--all", "show_all", is_flag=True, help="Show every story.")
 @click.pass_obj
-def stories(settings: config.Settings, as_json: bool, limit: int) -> None:
+def stories(settings: config.Settings, as_json: bool, limit: int, show_all: bool) -> None:
     """List stories in the store, largest and newest first."""
-    found = api.stories(settings=settings)[:limit]
+    every = api.stories(settings=settings)
+    found = every if show_all else every[:limit]
     if as_json:
         for story in found:
             _emit(story.to_dict())
-        return
-    if not found:
+    elif not found:
         out.print(f"no stories in {settings.db} yet: `storylens ingest PATH` or `storylens demo`")
-        return
-    out.print(_stories_table(found))
+    else:
+        out.print(_stories_table(found))
+    if len(found) < len(every):
+        # Said on stderr under --json, so that the JSON Lines stay clean; under the table otherwise.
+        (err if as_json else out).print(
+            f"{len(found)} of {len(every)} stories shown; --limit {len(every)} or --all shows every one",
+            style="dim")
 
 
 def _stories_table(found: list[Story]) -> Table:
@@ -103,71 +135,91 @@ def _stories_table(found: list[Story]) -> Table:
     for story in found:
         dups = f" ({len(story.duplicates)} dup)" if story.duplicates else ""
         table.add_row(story.id, f"{len(story.article_ids)}{dups}", ", ".join(story.outlets),
-                      iso(story.first_seen) or "", story.title or "")
+                      iso(story.first_seen.date()) if story.first_seen else "", story.title or "")
     return table
+
+
+def _report_options(command: Any) -> Any:
+    """The output formats and limits that `show` and `compare` share."""
+    for decorator in reversed([
+        click.option("--json", "fmt", flag_value="json", help="The comparison report as one JSON object."),
+        click.option("--markdown", "fmt", flag_value="markdown", help="The whole report as Markdown."),
+        click.option("--html", "fmt", flag_value="html",
+                     help="The whole report as one self-contained HTML page (no scripts, nothing fetched)."),
+        click.option("--csv", "fmt", flag_value="csv", help="Facts x outlets as CSV, one row per fact."),
+        click.option("--limit", type=click.IntRange(min=1), default=SHOW_LIMIT, show_default=True,
+                     help="Items per section in the terminal; the file formats are always complete."),
+        click.option("--all", "show_all", is_flag=True, help="Every fact and every item of every section."),
+    ]):
+        command = decorator(command)
+    return command
+
+
+def _render(report: dict[str, Any], title: str | None, fmt: str | None, limit: int | None) -> None:
+    if fmt == "json":
+        _emit(report)
+    elif fmt == "markdown":
+        sys.stdout.write(export.to_markdown(report, title))
+    elif fmt == "html":
+        sys.stdout.write(export.to_html(report, title))
+    elif fmt == "csv":
+        sys.stdout.write(export.facts_csv(report))
+    else:
+        _print_report(export.view(report, title), limit)
 
 
 @cli.command()
 @click.argument("story")
-@click.option("--json", "as_json", is_flag=True, help="The comparison report as one JSON object.")
-@click.option("--markdown", is_flag=True, help="The digest as Markdown with citations.")
+@_report_options
 @click.pass_obj
-def show(settings: config.Settings, story: str, as_json: bool, markdown: bool) -> None:
+def show(settings: config.Settings, story: str, fmt: str | None, limit: int, show_all: bool) -> None:
     """Show one STORY (its id, or a unique prefix of it): digest, differences, quotes, timeline."""
     found, report = api.compare_story(story, settings=settings)
-    if as_json:
-        _emit(report)
-    elif markdown:
-        out.print(_report_markdown(found, report), markup=False)
-    else:
-        _print_report(found.title or found.id, report)
+    _render(report, found.title or found.id, fmt, None if show_all else limit)
 
 
-def _report_markdown(story: Story, report: dict[str, Any]) -> str:
-    lines = [f"# {story.title or story.id}", ""]
-    outlet = {a["id"]: a["outlet"] or Path(a["input"] or a["id"]).name for a in report["articles"]}
-    for item in report["digest"]:
-        cites = "; ".join(item["outlets"])
-        lines.append(f"- {item['text']} [{'only ' if item['kind'] == 'single' else ''}{cites}]")
-    if report["discrepancies"]:
-        lines += ["", "## Where they differ", ""]
-        for d in report["discrepancies"]:
-            values = " / ".join(f"{outlet[v['article']]}: “{v['text']}”" for v in d["values"])
-            lines.append(f"- {d['kind'].replace('_', ' ')}: {values}")
-    return "\n".join(lines)
+def _print_report(v: export.ReportView, limit: int | None) -> None:
+    """The report for a terminal: at most `limit` items a section (None: all), saying what is left out."""
+    out.rule(v.title)
+    out.print(f"{len(v.articles)} articles: " + ", ".join(v.outlets))
+    _section("Digest", [_fact_text(f) for f in v.digest], None, "")
+    if limit is not None and len(v.facts) > len(v.digest):
+        out.print(f"  a digest of {len(v.digest)} of {len(v.facts)} facts; --all lists every fact", style="dim")
+    if limit is None:
+        _section("Every fact", [_fact_text(f) for f in v.facts], None, "facts")
+    _section("Where they differ", [Text(f"{d.kind}: " + "  vs  ".join(f"{o}: “{t}”" for o, t in d.values))
+                                   for d in v.differences], limit, "differences")
+    _section("Who said what", [Text(f"{q.speaker or 'unattributed'} ({q.outlet}): “{q.text}”") for q in v.quotes],
+             limit, "quotes")
+    _section("Timeline", [Text(f"{e.date}  {e.text}") for e in v.timeline], limit, "dated sentences")
 
 
-def _print_report(title: str, report: dict[str, Any]) -> None:
-    outlet = {a["id"]: a["outlet"] or Path(a["input"] or a["id"]).name for a in report["articles"]}
-    out.rule(title)
-    out.print(f"{len(report['articles'])} articles: " + ", ".join(sorted(set(outlet.values()))))
-    out.print("\n[bold]Digest[/]")
-    for item in report["digest"]:
-        mark = "only " if item["kind"] == "single" else ""
-        out.print(f"  • {item['text']} [dim]\\[{mark}{'; '.join(item['outlets'])}][/]")
-    if report["discrepancies"]:
-        out.print("\n[bold]Where they differ[/]")
-        for d in report["discrepancies"]:
-            values = "  vs  ".join(f"{outlet[v['article']]}: “{v['text']}”" for v in d["values"])
-            out.print(f"  • {d['kind'].replace('_', ' ')}: {values}", markup=False)
-    quotes = [q for q in report["quotes"] if q["speaker"]]
-    if quotes:
-        out.print("\n[bold]Who said what[/]")
-        for q in quotes[:12]:
-            out.print(f"  • {q['speaker']} ({outlet[q['article']]}): “{q['text']}”", markup=False)
-    if report["timeline"]:
-        out.print("\n[bold]Timeline[/]")
-        for e in report["timeline"]:
-            out.print(f"  • {e['date']}  {e['text']}", markup=False)
+def _fact_text(fact: export.FactLine) -> Text:
+    only = "only " if fact.kind == "single" else ""
+    return Text.assemble(fact.text, (f" [{only}{'; '.join(fact.outlets)}]", "dim"))
+
+
+def _section(heading: str, items: list[Text], limit: int | None, what: str) -> None:
+    if not items:
+        return
+    out.print()
+    out.print(heading, style="bold")
+    for item in items[:limit]:
+        out.print(Text.assemble("  • ", item))
+    if limit is not None and len(items) > limit:
+        out.print(f"  … {len(items) - limit} more {what}: --limit {len(items)} or --all shows them", style="dim")
 
 
 @cli.command()
-@click.option("--db", "demo_db", default=None, type=click.Path(),
-              help="Store to fill [default: a fresh temporary file].")
-@click.pass_obj
-def demo(settings: config.Settings, demo_db: str | None) -> None:
-    """Ingest the bundled demo corpus (fictional outlets and events) and show what storylens finds."""
-    db = demo_db or str(Path(tempfile.mkdtemp(prefix="storylens-demo-")) / "demo.db")
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Ingest the bundled demo corpus (fictional outlets and events) and show what storylens finds.
+
+    The store is a fresh temporary file unless --db names one on the command line (STORYLENS_DB is
+    not used: the demo's fictional articles must not land in a real store)."""
+    settings: config.Settings = ctx.obj
+    given = ctx.meta[SOURCES]["db"] == "option --db"
+    db = settings.db if given else str(Path(tempfile.mkdtemp(prefix="storylens-demo-")) / "demo.db")
     settings = settings.with_overrides(db=db)
     corpus = api.demo_corpus()
     total = sum(1 for p in corpus.rglob("*") if p.is_file())
@@ -178,7 +230,7 @@ def demo(settings: config.Settings, demo_db: str | None) -> None:
     out.print(_stories_table(found))
     if found:
         story, report_json = api.compare_story(found[0].id, settings=settings)
-        _print_report(story.title or story.id, report_json)
+        _print_report(export.view(report_json, story.title or story.id), SHOW_LIMIT)
     out.print(f"\nnext: `storylens --db {db} show STORY` for any story above, "
               f"or `storylens --db {db} serve` to browse them")
 
@@ -216,7 +268,7 @@ def serve(settings: config.Settings, host: str | None, port: int | None, workers
 
 def _report_rejection(source: str, rejection: Rejection, as_json: bool) -> None:
     """A file that failed: one line on stderr, and in JSON mode the contract's error line on stdout."""
-    err.print(f"{source}: {rejection.reason}", markup=False)
+    err.print(f"{source}: {rejection.reason}")
     if as_json:
         _emit({"input": source, "error": rejection.reason})
 
@@ -239,11 +291,12 @@ def clean_cmd(settings: config.Settings, files: tuple[str, ...], as_json: bool) 
                    "outlet": outcome.outlet, "byline": outcome.byline, "url": outcome.url,
                    "removed": [r.__dict__ for r in outcome.removed]})
         else:
-            out.rule(outcome.title or source)
+            out.rule()
+            out.print(outcome.title or "(untitled)", style="bold")
             out.print(f"{source} · {outcome.outlet or 'outlet unknown'} · {iso(outcome.published) or 'undated'}")
-            out.print(outcome.text, markup=False)
-            out.print(f"[dim]removed {len(outcome.removed)} blocks: "
-                      + ", ".join(sorted({r.reason for r in outcome.removed})) + "[/]")
+            out.print(outcome.text)
+            out.print(f"removed {len(outcome.removed)} blocks: "
+                      + ", ".join(sorted({r.reason for r in outcome.removed})), style="dim")
     if done == 0:
         sys.exit(1)
 
@@ -274,18 +327,14 @@ def cluster(settings: config.Settings, articles: str, as_json: bool, threshold: 
 
 @cli.command("compare")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--json", "as_json", is_flag=True, help="One JSON object (the contract).")
-@click.option("--markdown", is_flag=True, help="The digest as Markdown with citations.")
+@_report_options
 @click.pass_obj
-def compare_cmd(settings: config.Settings, files: tuple[str, ...], as_json: bool, markdown: bool) -> None:
+def compare_cmd(settings: config.Settings, files: tuple[str, ...], fmt: str | None, limit: int,
+                show_all: bool) -> None:
     """Compare the articles in FILES as one story."""
     comparison = api.compare_files(files, settings)
-    if as_json:
-        _emit(to_report(comparison))
-    elif markdown:
-        out.print(digest_markdown(comparison), markup=False)
-    else:
-        _print_report("Comparison", to_report(comparison))
+    title = next((a.title for a in comparison.articles if a.title), None)
+    _render(to_report(comparison), title, fmt, None if show_all else limit)
 
 
 @cli.command()
@@ -301,9 +350,10 @@ def analyze(settings: config.Settings, files: tuple[str, ...], as_json: bool) ->
         if as_json:
             _emit(_analysis_json(source, outcome))
         else:
-            out.rule(source)
+            out.rule()
+            out.print(source, style="bold")
             for q in outcome.quotes:
-                out.print(f"  {q.speaker or '?'}: “{q.text}”", markup=False)
+                out.print(f"  {q.speaker or '?'}: “{q.text}”")
 
 
 def _analysis_json(source: str, a: Analysis) -> dict[str, Any]:
@@ -320,14 +370,28 @@ def _analysis_json(source: str, a: Analysis) -> dict[str, Any]:
 
 
 @cli.command("config")
-def config_cmd() -> None:
-    """List every setting, its environment variable, default and meaning."""
-    table = Table(title="Settings (environment variables override defaults; options override both)")
-    for name in ("setting", "environment", "default", "meaning"):
-        table.add_column(name, overflow="fold")
-    for row in config.describe():
-        table.add_row(*row)
-    out.print(table)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: setting -> value, source, environment.")
+@click.pass_context
+def config_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Every setting: the value in force, where it came from (default, environment, option), its meaning."""
+    settings: config.Settings = ctx.obj
+    sources: dict[str, str] = ctx.meta[SOURCES]
+    rows = [(name, _shown(name, getattr(settings, name)), sources[name], env, default, meaning)
+            for name, env, default, meaning in config.describe()]
+    if as_json:
+        _emit({name: {"value": value, "source": source, "environment": env, "default": default}
+               for name, value, source, env, default, _ in rows})
+        return
+    out.print("Settings in force (command-line options override environment variables, which override defaults)")
+    for name, value, source, env, default, meaning in rows:
+        out.print(Text.assemble("\n", (name, "bold"), f" = {'(empty)' if value == '' else value}",
+                                (f"   from {source}; set with {env}; default {default or '(empty)'}", "dim")))
+        out.print(f"    {meaning}")
+
+
+def _shown(name: str, value: Any) -> Any:
+    """A secret (the API token) shows only whether it is set, never its value."""
+    return ("(set)" if value else "") if config.is_secret(name) else value
 
 
 def main() -> None:
@@ -340,7 +404,7 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except StorylensError as exc:
-        err.print(f"error: {exc}", markup=False)
+        err.print(f"error: {exc}")
         sys.exit(1)
 
 

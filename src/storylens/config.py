@@ -15,13 +15,14 @@ from typing import Any
 from storylens.errors import StorylensError
 
 
-def _knob(default: Any, help: str) -> Any:
-    return field(default=default, metadata={"help": help})
+def _knob(default: Any, help: str, secret: bool = False) -> Any:
+    return field(default=default, metadata={"help": help, "secret": secret})
 
 
 @dataclass(frozen=True)
 class Settings:
-    db: str = _knob("storylens.db", "SQLite file of the store (created on first use).")
+    db: str = _knob("storylens.db", "SQLite file of the store (`ingest` and `demo` create it; reading commands "
+                    "never do).")
     max_input_mb: float = _knob(
         20.0, "Largest input file or record read, in MiB; bigger inputs are rejected, not truncated."
     )
@@ -53,7 +54,7 @@ class Settings:
     serve_port: int = _knob(8321, "Port of `storylens serve`.")
     serve_workers: int = _knob(1, "Worker processes of `storylens serve`.")
     serve_token: str = _knob(
-        "", "Bearer token that POST /api/articles requires; empty means the API is read-only."
+        "", "Bearer token that POST /api/articles requires; empty means the API is read-only.", secret=True
     )
     page_size: int = _knob(20, "Stories per page in the web UI and the default page of the JSON API.")
 
@@ -73,18 +74,37 @@ def describe() -> list[tuple[str, str, str, str]]:
     ]
 
 
+def is_secret(name: str) -> bool:
+    """Settings whose value is never displayed (`storylens config` says only whether it is set)."""
+    return bool(next(f for f in fields(Settings) if f.name == name).metadata["secret"])
+
+
 def env_name(name: str) -> str:
     return f"STORYLENS_{name.upper()}"
 
 
 def load(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    return load_with_sources(environ, **overrides)[0]
+
+
+def load_with_sources(environ: dict[str, str] | None = None, **overrides: Any
+                      ) -> tuple[Settings, dict[str, str]]:
+    """The settings in force and, for each, where its value came from: `default`, the environment
+    variable that set it, or `command line` (an explicit value, such as a CLI option)."""
     environ = dict(os.environ if environ is None else environ)
     values: dict[str, Any] = {}
+    sources = {f.name: "default" for f in fields(Settings)}
     for f in fields(Settings):
         raw = environ.get(env_name(f.name))
         if raw is not None:
             values[f.name] = _parse(f.name, raw, type(f.default))
-    return Settings(**values).with_overrides(**overrides)
+            sources[f.name] = f"environment {env_name(f.name)}"
+    settings = Settings(**values).with_overrides(**overrides)
+    sources.update({name: COMMAND_LINE for name, value in overrides.items() if value is not None})
+    return settings, sources
+
+
+COMMAND_LINE = "command line"
 
 
 def _parse(name: str, raw: str, kind: type) -> Any:

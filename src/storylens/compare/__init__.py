@@ -7,7 +7,7 @@ from typing import Any
 
 from storylens.analyze import analyze_many
 from storylens.compare.align import add_sentence_vectors, align
-from storylens.compare.digest import digest_lines, digest_markdown
+from storylens.compare.digest import digest_lines
 from storylens.compare.discrepancies import find_discrepancies
 from storylens.compare.quotematch import QuoteMatches
 from storylens.compare.timeline import build_timeline
@@ -59,4 +59,4 @@ def to_report(comparison: Comparison) -> dict[str, Any]:
     }
 
 
-__all__ = ["add_sentence_vectors", "compare", "digest_markdown", "story_day", "to_report"]
+__all__ = ["add_sentence_vectors", "compare", "story_day", "to_report"]

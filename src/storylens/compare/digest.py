@@ -29,29 +29,3 @@ def digest_lines(comparison: Comparison) -> list[tuple[str, list[str], str]]:
 def _representative(fact: Fact) -> SentenceRef:
     return min(fact.sentences, key=lambda r: r.index)
 
-
-def digest_markdown(comparison: Comparison, title: str | None = None) -> str:
-    out = [f"# {title or 'Story digest'}", ""]
-    outlets = sorted({outlet_name(comparison, a.id) for a in comparison.articles})
-    out += [f"{len(comparison.articles)} articles from {', '.join(outlets)}.", ""]
-    lines = digest_lines(comparison)
-    if any(kind == "shared" for _, _, kind in lines):
-        out += ["## What the outlets agree on", ""]
-        out += [f"- {text} [{'; '.join(cites)}]" for text, cites, kind in lines if kind == "shared"]
-        out.append("")
-    if any(kind == "single" for _, _, kind in lines):
-        out += ["## Reported by one outlet only", ""]
-        out += [f"- {text} [only {cites[0]}]" for text, cites, kind in lines if kind == "single"]
-        out.append("")
-    if comparison.discrepancies:
-        out += ["## Where they differ", ""]
-        for d in comparison.discrepancies:
-            values = " / ".join(f"{outlet_name(comparison, v.article)}: “{v.text}”" for v in d.values)
-            out.append(f"- {d.kind.replace('_', ' ')}: {values}")
-        out.append("")
-    if comparison.timeline:
-        out += ["## Timeline", ""]
-        out += [f"- {e.date.isoformat()}: {e.text} [{outlet_name(comparison, e.sentence.article)}]"
-                for e in comparison.timeline]
-        out.append("")
-    return "\n".join(out)
