@@ -36,7 +36,7 @@ def _emit(obj: Any) -> None:
 
 @contextmanager
 def _progress(label: str, total: int | None) -> Iterator[Any]:
-    columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    columns = [TextColumn(label, markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n=1: bar.advance(task, n)
@@ -181,7 +181,8 @@ def show(settings: config.Settings, story: str, fmt: str | None, limit: int, sho
 def _print_report(v: export.ReportView, limit: int | None) -> None:
     """The report for a terminal: at most `limit` items a section (None: all), saying what is left out."""
     out.rule(v.title)
-    out.print(f"{len(v.articles)} articles: " + ", ".join(v.outlets))
+    copies = f"; {len(v.copies)} copies of them not compared again" if v.copies else ""
+    out.print(f"{len(v.articles)} articles: " + ", ".join(v.outlets) + copies)
     _section("Digest", [_fact_text(f) for f in v.digest], None, "")
     if limit is not None and len(v.facts) > len(v.digest):
         out.print(f"  a digest of {len(v.digest)} of {len(v.facts)} facts; --all lists every fact", style="dim")
@@ -352,6 +353,8 @@ def analyze(settings: config.Settings, files: tuple[str, ...], as_json: bool) ->
         else:
             out.rule()
             out.print(source, style="bold")
+            out.print(f"{len(outcome.sentences)} sentences, {len(outcome.entities)} entities, "
+                      f"{len(outcome.dates)} dates, {len(outcome.quotes)} quotes (--json lists them all)", style="dim")
             for q in outcome.quotes:
                 out.print(f"  {q.speaker or '?'}: “{q.text}”")
 

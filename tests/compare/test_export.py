@@ -99,3 +99,9 @@ def test_csv_is_facts_by_outlets_with_formulas_neutralised() -> None:
 def test_an_empty_report_renders(renderer) -> None:
     assert renderer({"articles": [], "sentences": [], "facts": [], "discrepancies": [], "quotes": [],
                      "timeline": [], "digest": []})
+
+
+def test_copies_left_out_of_the_comparison_are_listed() -> None:
+    report = {**_report(), "duplicates": {"c3`x": "a1"}}
+    assert "- id c3\\`x: a copy of id a1, not compared again" in export.to_markdown(report)
+    assert "c3`x: a copy of a1, not compared again" in export.to_html(report)

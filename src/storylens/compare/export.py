@@ -70,6 +70,7 @@ class ReportView:
     differences: list[DifferenceLine]
     quotes: list[QuoteLine]
     timeline: list[TimelineLine]
+    copies: list[tuple[str, str]] = field(default_factory=list)  # (copy id, id of the original compared)
 
     @property
     def outlets(self) -> list[str]:
@@ -105,6 +106,7 @@ def view(report: dict[str, Any], title: str | None = None) -> ReportView:
                 for q in report.get("quotes", [])],
         timeline=[TimelineLine(e["date"], e["text"], outlet.get(article_of(e["sentence"]), ""))
                   for e in report.get("timeline", [])],
+        copies=sorted(report.get("duplicates", {}).items()),
     )
 
 
@@ -140,23 +142,35 @@ def to_markdown(report: dict[str, Any], title: str | None = None) -> str:
     """The whole report as Markdown: digest, every fact, differences, quotes, timeline, sources."""
     v = view(report, title)
     lines = [f"# {md(v.title)}", "", f"{len(v.articles)} articles: {md(', '.join(v.outlets))}.", ""]
-    sections: list[tuple[str, list[str]]] = [
-        ("Digest", [f"- {md(f.text)} {_md_cites(f)}" for f in v.digest]),
-        ("Reported by two or more outlets", [f"- {md(f.text)} {_md_cites(f)}" for f in v.facts if f.kind == "shared"]),
-        ("Reported by one outlet only", [f"- {md(f.text)} {_md_cites(f)}" for f in v.facts if f.kind != "shared"]),
-        ("Where they differ", [f"- {md(d.kind)}: " + " / ".join(f"{md(o)}: “{md(t)}”" for o, t in d.values)
-                               + (f" ({md(d.note)})" if d.note else "") for d in v.differences]),
-        ("Who said what", [f"- **{md(q.speaker or 'unattributed')}** ({md(q.outlet)}): “{md(q.text)}”"
-                           for q in v.quotes]),
-        ("Timeline", [f"- {md(e.date)}: {md(e.text)} \\[{md(e.outlet)}\\]" for e in v.timeline]),
-        ("Articles", [f"- {md(a.outlet)}: {md(a.title or 'untitled')}"
-                      + (f", {md(a.published)}" if a.published else "") + f" (`{a.id.replace('`', '')}`)"
-                      for a in v.articles]),
-    ]
-    for heading, items in sections:
+    for heading, items in _md_sections(v):
         if items:
             lines += [f"## {heading}", "", *items, ""]
     return "\n".join(lines)
+
+
+def _md_sections(v: ReportView) -> list[tuple[str, list[str]]]:
+    def fact(f: FactLine) -> str:
+        return f"- {md(f.text)} {_md_cites(f)}"
+
+    def difference(d: DifferenceLine) -> str:
+        values = " / ".join(f"{md(o)}: “{md(t)}”" for o, t in d.values)
+        return f"- {md(d.kind)}: {values}" + (f" ({md(d.note)})" if d.note else "")
+
+    def article(a: ArticleLine) -> str:
+        published = f", {md(a.published)}" if a.published else ""
+        return f"- {md(a.outlet)}: {md(a.title or 'untitled')}{published} (id {md(a.id)})"
+
+    return [
+        ("Digest", [fact(f) for f in v.digest]),
+        ("Reported by two or more outlets", [fact(f) for f in v.facts if f.kind == "shared"]),
+        ("Reported by one outlet only", [fact(f) for f in v.facts if f.kind != "shared"]),
+        ("Where they differ", [difference(d) for d in v.differences]),
+        ("Who said what", [f"- **{md(q.speaker or 'unattributed')}** ({md(q.outlet)}): “{md(q.text)}”"
+                           for q in v.quotes]),
+        ("Timeline", [f"- {md(e.date)}: {md(e.text)} \\[{md(e.outlet)}\\]" for e in v.timeline]),
+        ("Articles", [article(a) for a in v.articles]
+         + [f"- id {md(copy)}: a copy of id {md(original)}, not compared again" for copy, original in v.copies]),
+    ]
 
 
 # -- HTML -------------------------------------------------------------------------------------------
