@@ -278,3 +278,5 @@ class RawDocument:
     published: datetime | None = None
     id: str | None = None
     lang: str | None = None
+    # When the page was fetched (a WARC record's date): the article's date when the page states none.
+    crawled: datetime | None = None

@@ -15,12 +15,14 @@ from typing import Any
 
 from storylens.clean.dates import parse_date
 from storylens.errors import InputError
+from storylens.ingest.warc import WARC_SUFFIXES
 from storylens.model import InputKind, RawDocument, Rejection
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 TEXT_SUFFIXES = (".txt", ".txt.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
-SUPPORTED_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES + JSONL_SUFFIXES
+ARCHIVE_SUFFIXES = WARC_SUFFIXES
+SUPPORTED_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES + JSONL_SUFFIXES + ARCHIVE_SUFFIXES
 
 
 def discover(paths: Iterable[str | Path]) -> Iterator[Path | Rejection]:
@@ -56,6 +58,11 @@ def read_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejection]:
     if kind is None:
         raise InputError(str(path), f"unsupported file type {path.suffix!r}",
                          f"use one of {', '.join(SUPPORTED_SUFFIXES)}")
+    if kind == "archive":  # streamed record by record: an archive is many pages, not one input
+        from storylens.ingest.warc import read_archive
+
+        yield from read_archive(path, max_bytes)
+        return
     raw = read_bytes(path, max_bytes)
     text = decode(raw, str(path), is_html=kind == "html")
     if kind == "jsonl":
@@ -95,6 +102,8 @@ def _suffix_kind(path: Path) -> str | None:
         return "text"
     if name.endswith(JSONL_SUFFIXES):
         return "jsonl"
+    if name.endswith(ARCHIVE_SUFFIXES):
+        return "archive"
     return None
 
 
