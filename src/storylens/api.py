@@ -126,6 +126,13 @@ def assign_stories(store: SQLiteStore, new_ids: set[str], settings: config.Setti
     return set(assignments.values())
 
 
+def assign_pending_stories(store: SQLiteStore, settings: config.Settings) -> set[str]:
+    """Group every stored article that has no story yet, in publication order (a backfill stores
+    slices first and groups them here; a run that stopped between the two is finished here)."""
+    pending = set(store.unassigned_article_ids())
+    return assign_stories(store, pending, settings) if pending else set()
+
+
 def _replay_horizon(fresh: list[Article], settings: config.Settings) -> datetime | None:
     """Stored articles dated before this cannot share a story with any new article (their stories
     ended a window earlier), so they need no replay, nor their headlines embedding. None when

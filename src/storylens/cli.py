@@ -372,6 +372,50 @@ def _analysis_json(source: str, a: Analysis) -> dict[str, Any]:
     }
 
 
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Address of a running Dask scheduler (tcp://host:8786); without it a local cluster starts.")
+@click.option("--workers", type=int, default=0,
+              help="Worker processes of the local cluster [default: one per core].")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
+@click.pass_obj
+def backfill(settings: config.Settings, inputs: tuple[str, ...], scheduler: str | None, workers: int,
+             as_json: bool) -> None:
+    """Backfill an archive: WARC/ARC files (Common Crawl news) and folders of pages, cleaned in
+    parallel on Dask, stored slice by slice, then grouped into stories in publication order.
+
+    Re-running skips every slice already stored; a slice that fails is reported, not dropped.
+    """
+    from storylens.engine import DaskEngine
+    from storylens.engine.backfill import backfill as run_backfill
+
+    engine = DaskEngine(workers=workers or None, scheduler=scheduler)
+    err.print(f"{engine.workers} Dask workers" + (f" at {scheduler}" if scheduler else " on this machine"),
+              markup=False)
+    try:
+        with _progress("backfilling (slices)", None) as advance:
+            report = run_backfill(inputs, engine, settings, progress=advance)
+    finally:
+        engine.close()
+    for piece, why in report.failed_slices:
+        err.print(f"failed slice {piece.key}: {why} (re-run to retry it)", markup=False)
+    skipped = ", ".join(f"{n} {kind}" for kind, n in sorted(report.counts.skipped.items()))
+    if as_json:
+        _emit({"added": len(report.added), "already_stored": len(report.already_stored),
+               "rejected": len(report.rejected), "slices": report.slices, "skipped_slices": report.skipped_slices,
+               "failed_slices": [p.key for p, _ in report.failed_slices], "other_records": dict(report.counts.skipped),
+               "stories": len(report.stories_touched)})
+    else:
+        out.print(f"{len(report.added)} articles added, {len(report.already_stored)} already stored, "
+                  f"{len(report.rejected)} rejected; {report.slices - report.skipped_slices} of "
+                  f"{report.slices} slices read ({len(report.failed_slices)} failed); "
+                  f"other records: {skipped or 'none'}; {len(report.stories_touched)} stories updated",
+                  markup=False)
+    if report.failed_slices:
+        sys.exit(1)
+
+
 @cli.command("config")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: setting -> value, source, environment.")
 @click.pass_context

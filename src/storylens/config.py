@@ -56,6 +56,10 @@ class Settings:
     serve_token: str = _knob(
         "", "Bearer token that POST /api/articles requires; empty means the API is read-only.", secret=True
     )
+    backfill_slice_records: int = _knob(
+        500, "WARC records per unit of work in `storylens backfill`: smaller spreads a few archives over "
+        "more workers, larger costs less scheduling."
+    )
     page_size: int = _knob(20, "Stories per page in the web UI and the default page of the JSON API.")
 
     def with_overrides(self, **values: Any) -> Settings:

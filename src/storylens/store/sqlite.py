@@ -64,6 +64,14 @@ MIGRATIONS: list[str] = [
         vectors    BLOB
     );
     """,
+    """
+    CREATE TABLE backfill_slices (
+        key      TEXT PRIMARY KEY,
+        articles INTEGER NOT NULL,
+        rejected INTEGER NOT NULL,
+        done_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))
+    );
+    """,
 ]
 
 _ARTICLE_COLUMNS = ("id", "title", "outlet", "url", "byline", "published", "updated", "lang", "input", "text")
@@ -113,21 +121,41 @@ class SQLiteStore:
 
     # -- articles ------------------------------------------------------------------------------
     def add_articles(self, articles: Iterable[Article]) -> list[str]:
-        added: list[str] = []
         with self.transaction() as db:
-            for article in articles:
-                row = article.to_dict()
-                cursor = db.execute(
-                    f"INSERT OR IGNORE INTO articles ({', '.join(_ARTICLE_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))})",
-                    [row[c] for c in _ARTICLE_COLUMNS],
+            return self._insert_articles(db, articles)
+
+    def add_slice(self, key: str, articles: list[Article], rejections: list[Rejection]) -> list[str]:
+        """A backfill slice's articles and rejections, and the note that it is done, all at once:
+        a crash leaves the slice either wholly stored or to be read again."""
+        with self.transaction() as db:
+            added = self._insert_articles(db, articles)
+            self._insert_rejections(db, rejections)
+            db.execute("INSERT OR REPLACE INTO backfill_slices (key, articles, rejected) VALUES (?, ?, ?)",
+                       (key, len(articles), len(rejections)))
+        return added
+
+    def done_slices(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT key FROM backfill_slices")}
+
+    def unassigned_article_ids(self) -> list[str]:
+        """Stored articles that no story holds yet (a run stopped between storing and grouping)."""
+        return [row[0] for row in self.db.execute("SELECT id FROM articles WHERE story_id IS NULL ORDER BY seq")]
+
+    def _insert_articles(self, db: sqlite3.Connection, articles: Iterable[Article]) -> list[str]:
+        added: list[str] = []
+        for article in articles:
+            row = article.to_dict()
+            cursor = db.execute(
+                f"INSERT OR IGNORE INTO articles ({', '.join(_ARTICLE_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))})",
+                [row[c] for c in _ARTICLE_COLUMNS],
+            )
+            if cursor.rowcount:
+                added.append(article.id)
+                db.executemany(
+                    "INSERT INTO removed (article_id, position, text, reason) VALUES (?, ?, ?, ?)",
+                    [(article.id, i, r.text, r.reason) for i, r in enumerate(article.removed)],
                 )
-                if cursor.rowcount:
-                    added.append(article.id)
-                    db.executemany(
-                        "INSERT INTO removed (article_id, position, text, reason) VALUES (?, ?, ?, ?)",
-                        [(article.id, i, r.text, r.reason) for i, r in enumerate(article.removed)],
-                    )
         return added
 
     def article(self, article_id: str) -> Article:
@@ -209,8 +237,12 @@ class SQLiteStore:
     # -- rejections and comparisons -------------------------------------------------------------
     def add_rejections(self, rejections: Iterable[Rejection]) -> None:
         with self.transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO rejections (input, stage, reason) VALUES (?, ?, ?)",
-                           [(r.input, r.stage, r.reason) for r in rejections])
+            self._insert_rejections(db, rejections)
+
+    @staticmethod
+    def _insert_rejections(db: sqlite3.Connection, rejections: Iterable[Rejection]) -> None:
+        db.executemany("INSERT OR REPLACE INTO rejections (input, stage, reason) VALUES (?, ?, ?)",
+                       [(r.input, r.stage, r.reason) for r in rejections])
 
     def rejections(self) -> list[Rejection]:
         return [Rejection(r["input"], r["stage"], r["reason"])

@@ -1,0 +1,163 @@
+"""Backfill an archive: read and clean slices of WARC files (and plain files) on an engine, store
+each slice as it finishes, then assign stories in publication order in this one process.
+
+Why this shape: cleaning is ~95% of the cost of a page and needs nothing but the page, so it
+scales out; story assignment needs every earlier article of the window, so it is one ordered
+consumer (measured in benchmarks/bench_backfill.py to keep up with many workers). A slice is
+stored in one transaction together with the note that it is done, so a crash or a failed slice
+costs only that slice, and a re-run skips every slice already stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from storylens import config
+from storylens.engine.base import Engine
+from storylens.ingest import discover
+from storylens.ingest.files import read_inputs
+from storylens.ingest.warc import WARC_SUFFIXES, WarcCounts, read_archive, record_offsets
+from storylens.model import Article, Rejection
+from storylens.store import SQLiteStore
+
+Progress = Callable[[int], None]
+FILES_PER_SLICE = 50
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A unit of work: records [start, stop) of one archive, or a batch of plain files.
+
+    `size` and `mtime` identify the version of the file(s) that was read: a changed file is
+    read again, an unchanged one is skipped on a re-run."""
+
+    paths: tuple[str, ...]
+    start: int = 0
+    stop: int | None = None
+    size: int = 0
+    mtime: float = 0.0
+
+    @property
+    def key(self) -> str:
+        return f"{'|'.join(self.paths)}@{self.start}-{self.stop}:{self.size}:{self.mtime:.0f}"
+
+
+@dataclass
+class SliceResult:
+    articles: list[Article] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    counts: WarcCounts = field(default_factory=WarcCounts)
+
+
+@dataclass
+class BackfillReport:
+    added: list[str] = field(default_factory=list)
+    already_stored: list[str] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    counts: WarcCounts = field(default_factory=WarcCounts)
+    slices: int = 0
+    skipped_slices: int = 0
+    failed_slices: list[tuple[Slice, str]] = field(default_factory=list)
+    stories_touched: set[str] = field(default_factory=set)
+
+
+# -- planning -------------------------------------------------------------------------------------
+def plan_slices(inputs: Iterable[str | Path], engine: Engine, records_per_slice: int
+                ) -> tuple[list[Slice], list[Rejection]]:
+    """Cut the inputs into slices: archives by record offsets (indexed on the engine, one task
+    per archive), other files in batches."""
+    archives: list[Path] = []
+    files: list[Path] = []
+    missing: list[Rejection] = []
+    for found in discover(inputs):
+        if isinstance(found, Rejection):
+            missing.append(found)
+        elif found.name.lower().endswith(WARC_SUFFIXES):
+            archives.append(found)
+        else:
+            files.append(found)
+    slices: list[Slice] = []
+    for outcome in engine.map(record_offsets, archives):
+        path = outcome.partition
+        if outcome.error is not None or outcome.result is None:
+            missing.append(Rejection(str(path), "ingest", f"cannot index the archive: {outcome.error}"))
+            continue
+        slices.extend(_archive_slices(path, outcome.result, records_per_slice))
+    for i in range(0, len(files), FILES_PER_SLICE):
+        batch = files[i:i + FILES_PER_SLICE]
+        slices.append(Slice(tuple(map(str, batch)), size=sum(_size(p) for p in batch),
+                            mtime=max(_mtime(p) for p in batch)))
+    return sorted(slices, key=lambda s: (s.paths, s.start)), missing
+
+
+def _archive_slices(path: Path, offsets: list[int], per_slice: int) -> Iterator[Slice]:
+    starts = offsets[::per_slice] or [0]
+    for i, start in enumerate(starts):
+        stop = starts[i + 1] if i + 1 < len(starts) else None
+        yield Slice((str(path),), start, stop, _size(path), _mtime(path))
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size
+
+
+def _mtime(path: Path) -> float:
+    return path.stat().st_mtime
+
+
+# -- the work on each slice (runs on the engine's workers) ----------------------------------------
+def clean_slice(piece: Slice, settings: config.Settings) -> SliceResult:
+    """Read and clean one slice with the same per-document code as `storylens ingest`."""
+    from storylens.api import clean_document
+
+    result = SliceResult()
+    max_bytes = int(settings.max_input_mb * 2**20)
+    if piece.paths[0].lower().endswith(WARC_SUFFIXES):
+        documents = read_archive(Path(piece.paths[0]), max_bytes, piece.start, piece.stop, result.counts)
+    else:
+        documents = read_inputs(piece.paths, max_bytes)
+    for item in documents:
+        outcome = item if isinstance(item, Rejection) else clean_document(item, settings)
+        if isinstance(outcome, Rejection):
+            result.rejections.append(outcome)
+        else:
+            result.articles.append(outcome)
+    return result
+
+
+# -- the driver ------------------------------------------------------------------------------------
+def backfill(inputs: Iterable[str | Path], engine: Engine, settings: config.Settings,
+             progress: Progress | None = None, on_plan: Callable[[int], None] | None = None) -> BackfillReport:
+    """Clean every slice on the engine, store each as it finishes, then assign stories."""
+    from storylens.api import assign_pending_stories
+
+    report = BackfillReport()
+    slices, report.rejected = plan_slices(inputs, engine, settings.backfill_slice_records)
+    with SQLiteStore(settings.db) as store:
+        done = store.done_slices()
+        todo = [s for s in slices if s.key not in done]
+        report.slices, report.skipped_slices = len(slices), len(slices) - len(todo)
+        store.add_rejections(report.rejected)
+        if on_plan:
+            on_plan(len(todo))
+        for outcome in engine.map(partial(clean_slice, settings=settings), todo):
+            _store_outcome(store, outcome.partition, outcome.result, outcome.error, report)
+            if progress:
+                progress(1)
+        report.stories_touched = assign_pending_stories(store, settings)
+    return report
+
+
+def _store_outcome(store: SQLiteStore, piece: Slice, result: SliceResult | None, error: str | None,
+                   report: BackfillReport) -> None:
+    if result is None:
+        report.failed_slices.append((piece, error or "failed"))
+        return
+    added = set(store.add_slice(piece.key, result.articles, result.rejections))
+    report.added += [a.id for a in result.articles if a.id in added]
+    report.already_stored += [a.id for a in result.articles if a.id not in added]
+    report.rejected += result.rejections
+    report.counts.add(result.counts)

@@ -1,0 +1,81 @@
+"""Backfill on an engine gives what a single-process ingest gives, skips what it stored, and
+reports a failing slice instead of dropping it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from storylens import api
+from storylens.config import Settings
+from storylens.engine import DaskEngine, LocalEngine
+from storylens.engine.backfill import backfill
+from storylens.ingest.warc import write_pages
+from storylens.store import SQLiteStore
+
+
+@pytest.fixture(scope="module")
+def archives(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The demo corpus's HTML pages as two gzipped WARC files, with a crawl date each."""
+    pages = sorted(p for p in api.demo_corpus().rglob("*.htm*"))
+    start = datetime(2025, 3, 1)
+    folder = tmp_path_factory.mktemp("warc")
+    paths = []
+    for n, half in enumerate((pages[::2], pages[1::2])):
+        path = folder / f"crawl-{n}.warc.gz"
+        with path.open("wb") as handle:
+            write_pages(handle, [(f"https://{p.parent.name}.example/{p.stem}", _html(p), start + timedelta(hours=i))
+                                 for i, p in enumerate(half)])
+        paths.append(path)
+    return paths
+
+
+def _html(path: Path) -> bytes:
+    import gzip
+
+    return gzip.decompress(path.read_bytes()) if path.name.endswith(".gz") else path.read_bytes()
+
+
+def stored(settings: Settings) -> tuple[set[str], set[frozenset[str]]]:
+    with SQLiteStore(settings.db) as store:
+        articles = {a.id for a in store.articles()}
+        stories = {frozenset(s.article_ids) for s in store.stories()}
+    return articles, stories
+
+
+@pytest.mark.slow
+def test_backfill_equals_a_single_process_ingest(archives: list[Path], tmp_path: Path) -> None:
+    single = Settings(db=str(tmp_path / "ingest.db"))
+    api.ingest(archives, settings=single)
+    for name, engine in (("local", LocalEngine()), ("dask", DaskEngine(workers=2))):
+        settings = Settings(db=str(tmp_path / f"{name}.db"), backfill_slice_records=3)
+        try:
+            report = backfill(archives, engine, settings)
+        finally:
+            engine.close()
+        assert report.slices > len(archives) and not report.failed_slices
+        assert stored(settings) == stored(single), name
+    articles, stories = stored(single)
+    assert len(articles) >= 15 and len(stories) < len(articles)
+
+
+def test_a_rerun_skips_every_stored_slice(archives: list[Path], tmp_path: Path) -> None:
+    settings = Settings(db=str(tmp_path / "b.db"), backfill_slice_records=4)
+    first = backfill(archives, LocalEngine(), settings)
+    again = backfill(archives, LocalEngine(), settings)
+    assert first.added and first.skipped_slices == 0
+    assert again.skipped_slices == again.slices and not again.added
+    assert stored(settings)[0] == set(first.added)
+
+
+def test_a_failing_partition_is_reported_not_dropped() -> None:
+    def fragile(n: int) -> int:
+        if n == 2:
+            raise RuntimeError("worker lost its disk")
+        return n * 10
+
+    outcomes = {o.partition: o for o in LocalEngine().map(fragile, [1, 2, 3])}
+    assert outcomes[1].result == 10 and outcomes[3].result == 30
+    assert outcomes[2].result is None and "worker lost its disk" in (outcomes[2].error or "")
