@@ -13,7 +13,16 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -393,9 +402,13 @@ def backfill(settings: config.Settings, inputs: tuple[str, ...], scheduler: str 
     engine = DaskEngine(workers=workers or None, scheduler=scheduler)
     err.print(f"{engine.workers} Dask workers" + (f" at {scheduler}" if scheduler else " on this machine"),
               markup=False)
+    columns = [TextColumn("backfilling"), BarColumn(), MofNCompleteColumn(), TextColumn("records"),
+               _RateColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
     try:
-        with _progress("backfilling (slices)", None) as advance:
-            report = run_backfill(inputs, engine, settings, progress=advance)
+        with Progress(*columns, console=err, disable=not err.is_terminal) as bar:
+            task = bar.add_task("backfill", total=None)
+            report = run_backfill(inputs, engine, settings, progress=lambda n: bar.advance(task, n),
+                                  on_plan=lambda total: bar.update(task, total=total))
     finally:
         engine.close()
     for piece, why in report.failed_slices:
@@ -414,6 +427,14 @@ def backfill(settings: config.Settings, inputs: tuple[str, ...], scheduler: str 
                   markup=False)
     if report.failed_slices:
         sys.exit(1)
+
+
+class _RateColumn(ProgressColumn):
+    """Records per second over the run so far (rich's own speed column counts bytes)."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.finished_time or task.elapsed or 0.0
+        return Text(f"{task.completed / elapsed:.1f}/s" if elapsed > 1 else "")
 
 
 @cli.command("config")

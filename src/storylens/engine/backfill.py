@@ -39,6 +39,7 @@ class Slice:
     stop: int | None = None
     size: int = 0
     mtime: float = 0.0
+    records: int = 0  # how many records or files it holds, for progress
 
     @property
     def key(self) -> str:
@@ -89,7 +90,7 @@ def plan_slices(inputs: Iterable[str | Path], engine: Engine, records_per_slice:
     for i in range(0, len(files), FILES_PER_SLICE):
         batch = files[i:i + FILES_PER_SLICE]
         slices.append(Slice(tuple(map(str, batch)), size=sum(_size(p) for p in batch),
-                            mtime=max(_mtime(p) for p in batch)))
+                            mtime=max(_mtime(p) for p in batch), records=len(batch)))
     return sorted(slices, key=lambda s: (s.paths, s.start)), missing
 
 
@@ -97,7 +98,8 @@ def _archive_slices(path: Path, offsets: list[int], per_slice: int) -> Iterator[
     starts = offsets[::per_slice] or [0]
     for i, start in enumerate(starts):
         stop = starts[i + 1] if i + 1 < len(starts) else None
-        yield Slice((str(path),), start, stop, _size(path), _mtime(path))
+        held = len(offsets[i * per_slice:(i + 1) * per_slice])
+        yield Slice((str(path),), start, stop, _size(path), _mtime(path), held)
 
 
 def _size(path: Path) -> int:
@@ -131,7 +133,10 @@ def clean_slice(piece: Slice, settings: config.Settings) -> SliceResult:
 # -- the driver ------------------------------------------------------------------------------------
 def backfill(inputs: Iterable[str | Path], engine: Engine, settings: config.Settings,
              progress: Progress | None = None, on_plan: Callable[[int], None] | None = None) -> BackfillReport:
-    """Clean every slice on the engine, store each as it finishes, then assign stories."""
+    """Clean every slice on the engine, store each as it finishes, then assign stories.
+
+    `on_plan` hears how many records are to be read; `progress` hears each slice's records as it
+    is stored."""
     from storylens.api import assign_pending_stories
 
     report = BackfillReport()
@@ -142,11 +147,11 @@ def backfill(inputs: Iterable[str | Path], engine: Engine, settings: config.Sett
         report.slices, report.skipped_slices = len(slices), len(slices) - len(todo)
         store.add_rejections(report.rejected)
         if on_plan:
-            on_plan(len(todo))
+            on_plan(sum(s.records for s in todo))
         for outcome in engine.map(partial(clean_slice, settings=settings), todo):
             _store_outcome(store, outcome.partition, outcome.result, outcome.error, report)
             if progress:
-                progress(1)
+                progress(outcome.partition.records)
         report.stories_touched = assign_pending_stories(store, settings)
     return report
 
