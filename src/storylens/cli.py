@@ -418,12 +418,15 @@ def backfill(settings: config.Settings, inputs: tuple[str, ...], scheduler: str 
         _emit({"added": len(report.added), "already_stored": len(report.already_stored),
                "rejected": len(report.rejected), "slices": report.slices, "skipped_slices": report.skipped_slices,
                "failed_slices": [p.key for p, _ in report.failed_slices], "other_records": dict(report.counts.skipped),
-               "stories": len(report.stories_touched)})
+               "stories": len(report.stories_touched), "analysed": report.analysed})
     else:
         out.print(f"{len(report.added)} articles added, {len(report.already_stored)} already stored, "
                   f"{len(report.rejected)} rejected; {report.slices - report.skipped_slices} of "
                   f"{report.slices} slices read ({len(report.failed_slices)} failed); "
-                  f"other records: {skipped or 'none'}; {len(report.stories_touched)} stories updated",
+                  f"other records: {skipped or 'none'}; {len(report.stories_touched)} stories updated, "
+                  f"{report.analysed} articles of multi-outlet stories analysed", markup=False)
+    for story_id in report.failed_analyses:
+        err.print(f"could not analyse story {story_id}: its comparison is computed when it is first shown",
                   markup=False)
     if report.failed_slices:
         sys.exit(1)

@@ -70,6 +70,21 @@ def test_a_rerun_skips_every_stored_slice(archives: list[Path], tmp_path: Path) 
     assert stored(settings)[0] == set(first.added)
 
 
+def test_stories_told_by_two_outlets_are_analysed_for_their_comparison(archives: list[Path], tmp_path: Path) -> None:
+    from storylens.analyze import version_for
+    from storylens.compare import story_day
+
+    settings = Settings(db=str(tmp_path / "a.db"))
+    report = backfill(archives, LocalEngine(), settings)
+    with SQLiteStore(settings.db) as store:
+        compared = [s for s in store.stories() if len(set(s.outlets)) > 1]
+        originals = [store.articles([a for a in s.article_ids if a not in s.duplicates]) for s in compared]
+        wanted = {a.id: version_for(a, story_day(arts)) for arts in originals for a in arts}
+        found = store.analyses(wanted, {a.id: a for arts in originals for a in arts})
+    assert compared and report.analysed == len(wanted) and set(found) == set(wanted)
+    assert all(a.vectors is not None for a in found.values())
+
+
 def test_a_failing_partition_is_reported_not_dropped() -> None:
     def fragile(n: int) -> int:
         if n == 2:

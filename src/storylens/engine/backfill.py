@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from storylens.engine.base import Engine
 from storylens.ingest import discover
 from storylens.ingest.files import read_inputs
 from storylens.ingest.warc import WARC_SUFFIXES, WarcCounts, read_archive, record_offsets
-from storylens.model import Article, Rejection
+from storylens.model import Analysis, Article, Rejection
 from storylens.store import SQLiteStore
 
 Progress = Callable[[int], None]
@@ -63,6 +64,8 @@ class BackfillReport:
     skipped_slices: int = 0
     failed_slices: list[tuple[Slice, str]] = field(default_factory=list)
     stories_touched: set[str] = field(default_factory=set)
+    analysed: int = 0  # articles of multi-outlet stories analysed on the engine
+    failed_analyses: list[str] = field(default_factory=list)  # story ids whose analysis failed
 
 
 # -- planning -------------------------------------------------------------------------------------
@@ -153,7 +156,46 @@ def backfill(inputs: Iterable[str | Path], engine: Engine, settings: config.Sett
             if progress:
                 progress(outcome.partition.records)
         report.stories_touched = assign_pending_stories(store, settings)
+        analyse_compared_stories(store, engine, report)
     return report
+
+
+def analyse_compared_stories(store: SQLiteStore, engine: Engine, report: BackfillReport) -> None:
+    """Analyse, on the engine, the articles of touched stories told by two or more outlets: what
+    their comparisons need (spaCy parse, quotes, sentence vectors) is the next most expensive stage,
+    and a story told by one outlet is never compared. Stored analyses are reused, not redone."""
+    from storylens.analyze import version_for
+    from storylens.compare import story_day
+
+    jobs: list[tuple[str, list[Article], date | None]] = []
+    for story in (store.story(i) for i in sorted(report.stories_touched)):
+        if len(set(story.outlets)) < 2:
+            continue
+        originals = store.articles([a for a in story.article_ids if a not in story.duplicates])
+        reference = story_day(originals)
+        wanted = {a.id: version_for(a, reference) for a in originals}
+        found = store.analyses(wanted, {a.id: a for a in originals})
+        missing = [a for a in originals if a.id not in found]
+        if missing:
+            jobs.append((story.id, missing, reference))
+    for outcome in engine.map(analyse_articles, jobs):
+        story_id, _, reference = outcome.partition
+        if outcome.result is None:
+            report.failed_analyses.append(story_id)
+            continue
+        store.save_analyses((a, version_for(a.article, reference)) for a in outcome.result)
+        report.analysed += len(outcome.result)
+
+
+def analyse_articles(job: tuple[str, list[Article], date | None]) -> list[Analysis]:
+    """One story's missing analyses, with sentence vectors (runs on a worker, in one process)."""
+    from storylens.analyze import analyze_many
+    from storylens.compare import add_sentence_vectors
+
+    _, articles, reference = job
+    analyses = list(analyze_many(articles, reference=reference, workers=1))
+    add_sentence_vectors(analyses)
+    return analyses
 
 
 def _store_outcome(store: SQLiteStore, piece: Slice, result: SliceResult | None, error: str | None,
