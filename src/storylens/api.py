@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +69,30 @@ class IngestReport:
 
 def ingest(paths: Iterable[str | Path], db: str | None = None, settings: config.Settings | None = None,
            progress: Progress | None = None) -> IngestReport:
-    """Read, clean, store and group articles into stories. Re-running with the same inputs adds nothing."""
+    """Read, clean, store and group articles into stories. Re-running with the same inputs adds nothing.
+
+    `paths` may hold http(s) URLs of article pages too: they are fetched once each, through the
+    SSRF guard and the politeness rules of `storylens.ingest.fetch`."""
     s = _settings(settings, db=db)
-    return ingest_documents(read_inputs(paths, _max_bytes(s)), s, progress)
+    given = [str(p) for p in paths]
+    urls = [p for p in given if p.startswith(("http://", "https://"))]
+    files = [p for p in given if p not in urls]
+    return ingest_documents(chain(read_inputs(files, _max_bytes(s)), fetch_pages(urls, s)), s, progress)
+
+
+def fetch_pages(urls: list[str], settings: config.Settings) -> Iterator[RawDocument | Rejection]:
+    """Each URL's page as a document, or a rejection saying why it could not be fetched."""
+    if not urls:
+        return
+    from storylens.ingest.feeds import page_document
+    from storylens.ingest.fetch import Fetcher
+
+    fetcher = Fetcher(settings)
+    try:
+        for url in dict.fromkeys(urls):
+            yield page_document(fetcher, url)
+    finally:
+        fetcher.close()
 
 
 def ingest_documents(documents: Iterable[RawDocument | Rejection], settings: config.Settings | None = None,

@@ -432,6 +432,69 @@ def backfill(settings: config.Settings, inputs: tuple[str, ...], scheduler: str 
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("sources", type=click.Path())
+@click.option("--once", is_flag=True, help="Poll every source once and exit (for cron and tests).")
+@click.pass_obj
+def follow(settings: config.Settings, sources: str, once: bool) -> None:
+    """Follow news sources as they publish: SOURCES is a text file of feed, sitemap or page URLs
+    (one a line, # comments) or an OPML export from a feed reader.
+
+    Each source is polled every `follow_interval_minutes` (conditional GET; backoff after
+    failures); articles it lists are fetched once each, politely (robots.txt, one request at a
+    time per host), and ingested into stories. Ctrl-C or SIGTERM stops after the article in hand.
+    """
+    import signal
+    import threading
+
+    from storylens.follow import PollReport
+    from storylens.follow import follow as run_follow
+    from storylens.ingest.feeds import read_sources
+
+    urls = read_sources(sources)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+
+    def said(report: PollReport) -> None:
+        if report.error:
+            err.print(f"{report.source}: {report.error}")
+        elif report.not_modified:
+            err.print(f"{report.source}: not modified")
+        else:
+            err.print(f"{report.source}: {report.listed} listed, {report.fetched} fetched, "
+                      f"{len(report.added)} added, {len(report.rejected)} rejected")
+
+    err.print(f"following {len(urls)} sources into {settings.db}" + (" (once)" if once else "; Ctrl-C stops"))
+    reports = run_follow(urls, settings, once=once, stop=stop, on_poll=said)
+    added = sum(len(r.added) for r in reports)
+    out.print(f"{len(reports)} polls, {added} articles added, {sum(r.error is not None for r in reports)} failed")
+
+
+@cli.command("sources")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one source per line.")
+@click.pass_obj
+def sources_cmd(settings: config.Settings, as_json: bool) -> None:
+    """The followed sources and their health: last success, last error, articles found, next poll."""
+    from storylens.store import SQLiteStore
+
+    with SQLiteStore(settings.db) as store:
+        found = store.sources()
+    if as_json:
+        for s in found:
+            _emit({"url": s.url, "kind": s.kind, "last_poll": iso(s.last_poll), "last_success": iso(s.last_success),
+                   "next_poll": iso(s.next_poll), "failures": s.failures, "last_error": s.last_error,
+                   "articles_found": s.articles_found})
+        return
+    table = Table(title="Sources", title_justify="left")
+    for name in ("source", "kind", "last success", "failures", "last error", "articles", "next poll"):
+        table.add_column(name, overflow="fold")
+    for s in found:
+        table.add_row(s.url, s.kind or "", iso(s.last_success) or "never", str(s.failures), s.last_error or "",
+                      str(s.articles_found), iso(s.next_poll) or "")
+    out.print(table if found else f"no sources followed in {settings.db} yet: `storylens follow SOURCES`")
+
+
 class _RateColumn(ProgressColumn):
     """Records per second over the run so far (rich's own speed column counts bytes)."""
 

@@ -60,6 +60,26 @@ class Settings:
         500, "WARC records per unit of work in `storylens backfill`: smaller spreads a few archives over "
         "more workers, larger costs less scheduling."
     )
+    allow_private_hosts: str = _knob(
+        "", "Hosts URL fetches may reach although they resolve to loopback, private or link-local "
+        "addresses: comma-separated `host`, `host:port` or CIDR networks, `*` for any. Empty refuses them "
+        "all (an SSRF guard for servers)."
+    )
+    user_agent: str = _knob("", "User-Agent of every fetch; empty sends `storylens/VERSION` with the project URL.")
+    fetch_connect_timeout: float = _knob(5.0, "Seconds to connect to a host before the fetch fails.")
+    fetch_read_timeout: float = _knob(20.0, "Seconds without data from a host before the fetch fails.")
+    fetch_max_redirects: int = _knob(5, "Redirects a fetch follows (each hop checked by the SSRF guard).")
+    fetch_retries: int = _knob(2, "Retries of a fetch after a timeout, HTTP 429 or 5xx.")
+    fetch_backoff: float = _knob(
+        1.0, "Seconds before the first retry; doubled each retry, with random jitter; a Retry-After wins."
+    )
+    fetch_host_delay: float = _knob(
+        1.0, "Least seconds between two requests to one host (a robots.txt Crawl-delay raises it)."
+    )
+    follow_interval_minutes: float = _knob(
+        15.0, "Minutes between two polls of a source by `storylens follow`; doubled after each failure, "
+        "up to a day."
+    )
     page_size: int = _knob(20, "Stories per page in the web UI and the default page of the JSON API.")
 
     def with_overrides(self, **values: Any) -> Settings:

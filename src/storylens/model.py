@@ -262,6 +262,22 @@ InputKind = Literal["html", "text", "clean"]
 
 
 @dataclass
+class SourceState:
+    """A followed source (feed, sitemap or page) and its health, kept so a restart resumes."""
+
+    url: str
+    kind: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_poll: datetime | None = None
+    next_poll: datetime | None = None
+    last_success: datetime | None = None
+    failures: int = 0
+    last_error: str | None = None
+    articles_found: int = 0
+
+
+@dataclass
 class RawDocument:
     """One input as read, before cleaning: a page, a scraped text, or an already-clean record.
 
@@ -278,5 +294,6 @@ class RawDocument:
     published: datetime | None = None
     id: str | None = None
     lang: str | None = None
-    # When the page was fetched (a WARC record's date): the article's date when the page states none.
-    crawled: datetime | None = None
+    # A date from outside the page (a WARC record's crawl date, a feed entry's date): the
+    # article's date when the page states none.
+    date_hint: datetime | None = None

@@ -42,7 +42,7 @@ def write_record(path: Path, url: str, body: bytes, status: str = "200 OK", kind
 def test_pages_carry_their_url_and_crawl_date(tmp_path: Path) -> None:
     docs = list(read_inputs([archive(tmp_path)], MAX))
     assert [d.url for d in docs if isinstance(d, RawDocument)] == [f"https://news.example/{i}" for i in range(3)]
-    assert all(isinstance(d, RawDocument) and d.kind == "html" and d.crawled == CRAWLED for d in docs)
+    assert all(isinstance(d, RawDocument) and d.kind == "html" and d.date_hint == CRAWLED for d in docs)
     assert "Story 1 happened" in docs[1].content  # type: ignore[union-attr]
 
 

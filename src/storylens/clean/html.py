@@ -58,7 +58,7 @@ def clean_html(doc: RawDocument, dayfirst: bool = True) -> Article:
         raise InputError(doc.source, "the page's main text is all page furniture")
     text = "\n\n".join(lines.kept)
     published = (doc.published or _page_date(tree, original=True) or parse_date(extracted.date or "", dayfirst)
-                 or doc.crawled)
+                 or doc.date_hint)
     updated = _page_date(tree, original=False)
     if updated is not None and (published is None or updated <= published):
         updated = None

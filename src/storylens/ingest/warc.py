@@ -125,7 +125,7 @@ def _page_of(record: Any, where: str, max_bytes: int, counts: WarcCounts) -> Raw
         return Rejection(where, "ingest", err.cause)
     counts.pages += 1
     return RawDocument(source=where, kind="html", content=text, url=url,
-                       crawled=_crawl_date(record.rec_headers.get_header("WARC-Date")))
+                       date_hint=_crawl_date(record.rec_headers.get_header("WARC-Date")))
 
 
 def _refusal(record: Any) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from storylens.errors import NotFoundError, StoreError
-from storylens.model import Analysis, Article, Rejection, Removed, Story
+from storylens.model import Analysis, Article, Rejection, Removed, SourceState, Story, iso
 
 # Each entry moves the schema from version N to N+1; never edit one that has shipped.
 MIGRATIONS: list[str] = [
@@ -70,6 +70,26 @@ MIGRATIONS: list[str] = [
         articles INTEGER NOT NULL,
         rejected INTEGER NOT NULL,
         done_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))
+    );
+    """,
+    """
+    CREATE TABLE sources (
+        url            TEXT PRIMARY KEY,
+        kind           TEXT,
+        etag           TEXT,
+        last_modified  TEXT,
+        last_poll      TEXT,
+        next_poll      TEXT,
+        last_success   TEXT,
+        failures       INTEGER NOT NULL DEFAULT 0,
+        last_error     TEXT,
+        articles_found INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE fetched (
+        url        TEXT PRIMARY KEY,
+        article_id TEXT,
+        outcome    TEXT NOT NULL,
+        fetched_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))
     );
     """,
 ]
@@ -290,6 +310,40 @@ class SQLiteStore:
                         else vectors.reshape(0, 0)
                 found[r["article_id"]] = analysis
         return found
+
+    # -- followed sources ----------------------------------------------------------------------
+    def add_sources(self, urls: Iterable[str]) -> None:
+        with self.transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO sources (url) VALUES (?)", [(u,) for u in urls])
+
+    def sources(self) -> list[SourceState]:
+        rows = self.db.execute("SELECT * FROM sources ORDER BY url").fetchall()
+        return [SourceState(r["url"], r["kind"], r["etag"], r["last_modified"], _parse_iso(r["last_poll"]),
+                            _parse_iso(r["next_poll"]), _parse_iso(r["last_success"]), r["failures"],
+                            r["last_error"], r["articles_found"]) for r in rows]
+
+    def save_source(self, state: SourceState) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE sources SET kind = ?, etag = ?, last_modified = ?, last_poll = ?, next_poll = ?, "
+                "last_success = ?, failures = ?, last_error = ?, articles_found = ? WHERE url = ?",
+                (state.kind, state.etag, state.last_modified, iso(state.last_poll), iso(state.next_poll),
+                 iso(state.last_success), state.failures, state.last_error, state.articles_found, state.url))
+
+    def fetched(self, urls: Iterable[str]) -> set[str]:
+        """The URLs (canonical) already fetched, whatever came of them."""
+        wanted = list(urls)
+        found: set[str] = set()
+        for chunk in _chunks(wanted, 500):
+            found.update(r[0] for r in self.db.execute(
+                f"SELECT url FROM fetched WHERE url IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
+
+    def mark_fetched(self, outcomes: Iterable[tuple[str, str | None, str]]) -> None:
+        """(canonical URL, article id or None, outcome) of each fetch, so none is fetched twice."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO fetched (url, article_id, outcome) VALUES (?, ?, ?)",
+                           list(outcomes))
 
     def close(self) -> None:
         self.db.close()
