@@ -213,3 +213,19 @@ def test_a_json_feed_is_followed(tmp_path: Path, site: NewsSite) -> None:
               "application/feed+json")
     (report,) = follow([site.base + "/feed.json"], settings_for(tmp_path, site), once=True)
     assert len(report.added) == 1
+
+
+def test_the_sources_page_shows_each_sources_health_escaped(tmp_path: Path, site: NewsSite) -> None:
+    from fastapi.testclient import TestClient
+
+    from storylens.serve.app import create_app
+
+    site.page("/feed.xml", b"<rss><channel><item><title>broken", "application/rss+xml")
+    s = settings_for(tmp_path, site)
+    follow([site.base + "/feed.xml", site.base + "/x.xml?<script>"], s, once=True)
+    client = TestClient(create_app(s))
+    page = client.get("/sources").text
+    sources = client.get("/api/sources").json()["sources"]
+    assert {src["url"] for src in sources} == {site.base + "/feed.xml", site.base + "/x.xml?<script>"}
+    assert all(src["failures"] == 1 and src["last_error"] for src in sources)
+    assert "not a readable feed" in page and "<script>" not in page and "&lt;script&gt;" in page

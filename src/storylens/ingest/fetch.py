@@ -222,6 +222,7 @@ class Fetcher:
         address = self.guard.address_for(url)
         parts = urlsplit(url)
         host = parts.hostname or ""
+        origin = parts.netloc.rsplit("@", 1)[-1].lower()  # politeness is per origin (host and port)
         netloc = f"[{address}]" if ":" in address else address
         if parts.port:
             netloc += f":{parts.port}"
@@ -231,13 +232,13 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        with self.polite.lock(host):
-            self.polite.wait(host, self._crawl_delay(f"{parts.scheme}://{parts.netloc}"))
-            self.polite.started(host)
+        with self.polite.lock(origin):
+            self.polite.wait(origin, self._crawl_delay(f"{parts.scheme}://{parts.netloc}"))
+            self.polite.started(origin)
             try:
                 return self._stream(url, pinned, headers, host)
             finally:
-                self.polite.finished(host)
+                self.polite.finished(origin)
 
     def _stream(self, url: str, pinned: str, headers: dict[str, str], host: str) -> Response:
         extensions = {"sni_hostname": host} if url.startswith("https:") else {}

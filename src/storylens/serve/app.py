@@ -28,7 +28,7 @@ from storylens import __version__, api, config
 from storylens.analyze import analyze
 from storylens.errors import InputError, NotFoundError, StorylensError
 from storylens.ingest.files import record_to_document
-from storylens.model import Analysis, Article, RawDocument, Rejection, Story, iso
+from storylens.model import Analysis, Article, RawDocument, Rejection, SourceState, Story, iso
 from storylens.serve import views
 from storylens.store import SQLiteStore
 
@@ -245,6 +245,15 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
                       names=views.outlet_names(report), columns=columns, rows=rows,
                       cards=views.discrepancy_cards(report), speakers=views.quotes_by_speaker(report))
 
+    @app.get("/api/sources", tags=["sources"])
+    def list_sources() -> dict[str, Any]:
+        """The sources `storylens follow` polls, with their health."""
+        return {"sources": [_source_json(src) for src in stores.get().sources()]}
+
+    @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
+    def sources_page() -> HTMLResponse:
+        return render("sources.html", sources=[_source_json(src) for src in stores.get().sources()])
+
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:
         article = stores.get().article(article_id)
@@ -253,6 +262,12 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
                       quotes=analysis.quotes, published=iso(article.published))
 
     return app
+
+
+def _source_json(state: SourceState) -> dict[str, Any]:
+    return {"url": state.url, "kind": state.kind, "last_poll": iso(state.last_poll),
+            "last_success": iso(state.last_success), "next_poll": iso(state.next_poll),
+            "failures": state.failures, "last_error": state.last_error, "articles_found": state.articles_found}
 
 
 def _newest_largest(story: Story) -> tuple[bool, float, int]:
