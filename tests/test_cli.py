@@ -193,3 +193,11 @@ def test_config_shows_values_in_force_and_where_they_came_from() -> None:
 def test_config_table_shows_environment_values() -> None:
     result = CliRunner(env={"STORYLENS_ALIGN_THRESHOLD": "0.45"}).invoke(cli, ["config"])
     assert "align_threshold = 0.45" in result.output and "from environment STORYLENS_ALIGN_THRESHOLD" in result.output
+
+
+def test_config_file_given_after_the_command_is_shown_as_the_source(tmp_path: Path) -> None:
+    settings = tmp_path / "s.toml"
+    settings.write_text('align_threshold = 0.6\n')
+    result = CliRunner(env={"STORYLENS_CONFIG": ""}).invoke(cli, ["config", "--json", "--config", str(settings)])
+    shown = json.loads(result.stdout)["align_threshold"]
+    assert shown["value"] == 0.6 and shown["source"] == f"file {settings}"

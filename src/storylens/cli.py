@@ -51,29 +51,44 @@ def _progress(label: str, total: int | None) -> Iterator[Any]:
         yield lambda n=1: bar.advance(task, n)
 
 
+GIVEN = "storylens.given"  # ctx.meta key: the global options given, before or after the command
+
+
 class _Group(click.Group):
     """Takes the global options after the command name too: `storylens ingest --db x.db PATH`
     means the same as `storylens --db x.db ingest PATH`, for every command, present and future."""
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
-        if not any(p.name == "db" for p in cmd.params):
-            cmd.params.append(click.Option(["--db"], expose_value=False, callback=_db_after_command,
-                                           help="SQLite file of the store (also accepted before the command)."))
+        taken = {p.name for p in cmd.params}
+        cmd.params += [option for option in _global_options() if option.name not in taken]
         super().add_command(cmd, name)
 
 
-def _db_after_command(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+def _global_options() -> list[click.Option]:
+    return [
+        click.Option(["--db"], expose_value=False, callback=_global_option,
+                     help="SQLite file of the store [default: storylens.db; env STORYLENS_DB]."),
+        click.Option(["--config", "config_file"], expose_value=False, callback=_global_option,
+                     type=click.Path(dir_okay=False),
+                     help=f"TOML file of settings (name = value) [env {config.CONFIG_ENV}]."),
+    ]
+
+
+def _global_option(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """Record a global option wherever it stood and recompute the settings in force from all of them."""
+    given = ctx.meta.setdefault(GIVEN, {})
     if value is not None:
-        ctx.obj = ctx.obj.with_overrides(db=value)
-        ctx.meta[SOURCES]["db"] = "option --db"
+        given[param.name] = value
+    if value is not None or ctx.obj is None:
+        ctx.obj, sources = config.load_with_sources(file=given.get("config_file"), db=given.get("db"))
+        if "db" in given:
+            sources["db"] = "option --db"
+        ctx.meta[SOURCES] = sources
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, params=_global_options(), context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="storylens")
-@click.option("--db", default=None,
-              help="SQLite file of the store [default: storylens.db; env STORYLENS_DB].")
-@click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli() -> None:
     """See how every outlet tells the same news story.
 
     \b
@@ -82,10 +97,6 @@ def cli(ctx: click.Context, db: str | None) -> None:
       storylens stories                # list stories, largest first
       storylens show STORY             # one story: digest, differences, quotes, timeline
     """
-    ctx.obj, sources = config.load_with_sources(db=db)
-    if db is not None:
-        sources["db"] = "option --db"
-    ctx.meta[SOURCES] = sources
 
 
 @cli.command()
@@ -189,7 +200,8 @@ def show(settings: config.Settings, story: str, fmt: str | None, limit: int, sho
 
 def _print_report(v: export.ReportView, limit: int | None) -> None:
     """The report for a terminal: at most `limit` items a section (None: all), saying what is left out."""
-    out.rule(v.title)
+    out.rule()
+    out.print(v.title, style="bold")  # a rule would cut a long title short
     copies = f"; {len(v.copies)} copies of them not compared again" if v.copies else ""
     out.print(f"{len(v.articles)} articles: " + ", ".join(v.outlets) + copies)
     _section("Digest", [_fact_text(f) for f in v.digest], None, "")
@@ -516,7 +528,8 @@ def config_cmd(ctx: click.Context, as_json: bool) -> None:
         _emit({name: {"value": value, "source": source, "environment": env, "default": default}
                for name, value, source, env, default, _ in rows})
         return
-    out.print("Settings in force (command-line options override environment variables, which override defaults)")
+    out.print("Settings in force (options override environment variables, which override the settings file, "
+              "which overrides the defaults)")
     for name, value, source, env, default, meaning in rows:
         out.print(Text.assemble("\n", (name, "bold"), f" = {'(empty)' if value == '' else value}",
                                 (f"   from {source}; set with {env}; default {default or '(empty)'}", "dim")))

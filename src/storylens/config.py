@@ -2,14 +2,17 @@
 
 Every knob is a field of `Settings` with a default that works and a `help` text; the README's
 settings table and `storylens config` are made from the same fields (a test keeps them in step).
-Values come from, in increasing priority: the defaults here, `STORYLENS_<NAME>` environment
-variables, and explicit arguments (the CLI's options).
+Values come from, in increasing priority: the defaults here, a TOML settings file (named by
+`--config` or `STORYLENS_CONFIG`), `STORYLENS_<NAME>` environment variables, and explicit
+arguments (the CLI's options).
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Any
 
 from storylens.errors import StorylensError
@@ -107,17 +110,25 @@ def env_name(name: str) -> str:
     return f"STORYLENS_{name.upper()}"
 
 
-def load(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
-    return load_with_sources(environ, **overrides)[0]
+CONFIG_ENV = "STORYLENS_CONFIG"  # a TOML settings file; not a setting itself, so not a Settings field
 
 
-def load_with_sources(environ: dict[str, str] | None = None, **overrides: Any
+def load(environ: dict[str, str] | None = None, file: str | None = None, **overrides: Any) -> Settings:
+    return load_with_sources(environ, file, **overrides)[0]
+
+
+def load_with_sources(environ: dict[str, str] | None = None, file: str | None = None, **overrides: Any
                       ) -> tuple[Settings, dict[str, str]]:
-    """The settings in force and, for each, where its value came from: `default`, the environment
-    variable that set it, or `command line` (an explicit value, such as a CLI option)."""
+    """The settings in force and, for each, where its value came from: `default`, the settings
+    file, the environment variable that set it, or `command line` (an explicit value, such as a
+    CLI option). `file` (else `STORYLENS_CONFIG`) names the settings file."""
     environ = dict(os.environ if environ is None else environ)
     values: dict[str, Any] = {}
     sources = {f.name: "default" for f in fields(Settings)}
+    file = file or environ.get(CONFIG_ENV) or None
+    if file:
+        values.update(read_settings_file(file))
+        sources.update({name: f"file {file}" for name in values})
     for f in fields(Settings):
         raw = environ.get(env_name(f.name))
         if raw is not None:
@@ -126,6 +137,26 @@ def load_with_sources(environ: dict[str, str] | None = None, **overrides: Any
     settings = Settings(**values).with_overrides(**overrides)
     sources.update({name: COMMAND_LINE for name, value in overrides.items() if value is not None})
     return settings, sources
+
+
+def read_settings_file(path: str) -> dict[str, Any]:
+    """Settings from a TOML file of `name = value` lines (names as in `storylens config`), checked
+    against the type of each setting's default, so that a typo fails here, naming the file."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StorylensError(f"{path}: cannot read the settings file ({exc}); fix --config or {CONFIG_ENV}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise StorylensError(f"{path}: not a valid TOML settings file ({exc})") from None
+    kinds = {f.name: type(f.default) for f in fields(Settings)}
+    for name, value in data.items():
+        if name not in kinds:
+            raise StorylensError(f"{path}: unknown setting {name!r}; `storylens config` lists them")
+        kind = kinds[name]
+        numeric = kind is float and isinstance(value, int) and not isinstance(value, bool)
+        if not (numeric or (isinstance(value, kind) and (kind is bool or not isinstance(value, bool)))):
+            raise StorylensError(f"{path}: {name} = {value!r} is not of type {kind.__name__}")
+    return {name: float(value) if kinds[name] is float else value for name, value in data.items()}
 
 
 COMMAND_LINE = "command line"
