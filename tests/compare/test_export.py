@@ -6,6 +6,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storylens.compare import export
 
@@ -105,3 +107,21 @@ def test_copies_left_out_of_the_comparison_are_listed() -> None:
     report = {**_report(), "duplicates": {"c3`x": "a1"}}
     assert "- id c3\\`x: a copy of id a1, not compared again" in export.to_markdown(report)
     assert "c3`x: a copy of a1, not compared again" in export.to_html(report)
+
+
+@given(st.text())
+def test_md_keeps_any_text_on_one_line_with_every_markup_character_escaped(text: str) -> None:
+    escaped = export.md(text)
+    assert "\n" not in escaped and "\r" not in escaped
+    bare = re.sub(r"\\.", "", escaped)  # every backslash escapes the character after it
+    assert not set(bare) & set("\\`*_[]<>|~&!"), "a markup character without its backslash"
+
+
+@given(st.text(min_size=1))
+def test_csv_cells_read_back_as_written_and_never_start_a_formula(text: str) -> None:
+    report = _report()
+    report["sentences"][2]["text"] = text
+    rows = list(csv.reader(io.StringIO(export.facts_csv(report), newline="")))
+    cell = rows[2][1]
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert cell in (text, f"'{text}")

@@ -201,7 +201,7 @@ def facts_csv(report: dict[str, Any]) -> str:
     """Facts x outlets: one row per fact, one column per outlet holding what that outlet says of it."""
     v = view(report)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer)  # RFC 4180: CRLF rows, so a lone CR or LF in a cell is quoted
     writer.writerow(["kind", "fact", "outlets", *(_cell(o) for o in v.outlets)])
     for f in v.facts:
         writer.writerow([f.kind, _cell(f.text), len(f.outlets), *(_cell(f.by_outlet.get(o, "")) for o in v.outlets)])
