@@ -51,7 +51,8 @@ def main() -> None:
             feeds = [s.base + "/feed.xml" for s in sites]
             print(f"{args.outlets} outlets x {args.articles} articles, gap {args.gap} s")
             print(f"{'round':24} {'articles':>8} {'seconds':>8} {'articles/s':>10}")
-            for label, count in (("first (--once)", args.articles), ("incremental", args.articles + max(1, args.articles // 10))):
+            rounds = (("first (--once)", args.articles), ("incremental", args.articles + max(1, args.articles // 10)))
+            for label, count in rounds:
                 for n, site in enumerate(sites):
                     publish(site, n, count)
                 fetcher = Fetcher(settings)
