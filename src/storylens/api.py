@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,9 @@ from storylens.ingest.files import parse_jsonl
 from storylens.model import Analysis, Article, Comparison, RawDocument, Rejection, Story
 from storylens.store import SQLiteStore
 from storylens.stories import StoryStream
+from storylens.stories.online import Placed, StoredStories, StreamSettings
 from storylens.stories.scorer import StoryScorer
+from storylens.stories.signals import Signals, read_signals
 
 Progress = Callable[[int], None]
 
@@ -59,12 +61,19 @@ def clean_document(doc: RawDocument, settings: config.Settings) -> Article | Rej
 
 
 # -- ingest -----------------------------------------------------------------------------------------
+INGEST_BATCH = 64  # documents cleaned, stored and placed per transaction: memory follows this, not the input
+
+
 @dataclass
 class IngestReport:
+    """Every input ends in exactly one list: added (the id stored), already stored (the id it
+    matched) or rejected (with the reason)."""
+
     added: list[str] = field(default_factory=list)
     already_stored: list[str] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     stories_touched: set[str] = field(default_factory=set)
+    repaired: list[str] = field(default_factory=list)  # stored earlier without a story, placed now
 
 
 def ingest(paths: Iterable[str | Path], db: str | None = None, settings: config.Settings | None = None,
@@ -96,78 +105,117 @@ def fetch_pages(urls: list[str], settings: config.Settings) -> Iterator[RawDocum
 
 
 def ingest_documents(documents: Iterable[RawDocument | Rejection], settings: config.Settings | None = None,
-                     progress: Progress | None = None) -> IngestReport:
-    """Clean, store and group documents already read (files, a POST to the HTTP API, a feed)."""
+                     progress: Progress | None = None, stories: StoredStories | None = None) -> IngestReport:
+    """Clean, store and group documents already read (files, a POST to the HTTP API, a feed).
+
+    Documents go through in bounded batches; each batch (its articles, rejections, story
+    assignments and the story state) is one transaction, so an interrupted run leaves whole
+    batches, and the next run finishes the work. The story state stays in memory between calls
+    of one process (a server's POSTs), checked against the store before each batch; `stories`
+    gives a state of the caller's own."""
     s = _settings(settings)
+    placer = stories or _kept_stories(str(Path(s.db).resolve()), _stream_settings(s))
     report = IngestReport()
-    articles: list[Article] = []
-    for item in documents:
-        outcome = item if isinstance(item, Rejection) else clean_document(item, s)
-        if isinstance(outcome, Rejection):
-            report.rejected.append(outcome)
-        else:
-            articles.append(outcome)
-        if progress:
-            progress(1)
-    with SQLiteStore(s.db) as store:
-        new_ids = set(store.add_articles(articles))
-        store.add_rejections(report.rejected)
-        report.added = [a.id for a in articles if a.id in new_ids]
-        report.already_stored = [a.id for a in articles if a.id not in new_ids]
-        if new_ids:
-            report.stories_touched = assign_stories(store, new_ids, s)
+    with SQLiteStore(s.db, s.lock_wait_seconds) as store:
+        _place_unplaced(store, placer, report)
+        for batch in _batches(documents, INGEST_BATCH):
+            outcomes = [item if isinstance(item, Rejection) else clean_document(item, s) for item in batch]
+            _store_batch(store, placer, outcomes, report)
+            if progress:
+                progress(len(batch))
     return report
 
 
-def assign_stories(store: SQLiteStore, new_ids: set[str], settings: config.Settings) -> set[str]:
-    """Replay stored articles into the online clusterer, then add the new ones in date order.
-
-    Stories the new articles merge are relabelled in the store too: the returned ids are every
-    story that gained or changed articles."""
-    stream = story_stream(settings)
-    known = {a: s.id for s in store.stories() for a in s.article_ids}
-    everything = store.articles()
-    fresh = sorted((a for a in everything if a.id in new_ids), key=lambda a: a.published or datetime.max)
-    horizon = _replay_horizon(fresh, settings)
-    replay = [a for a in everything if a.id in known
-              and (horizon is None or a.published is None or a.published >= horizon)]
-    for _ in stream.add_all(replay, known):
-        pass
-    duplicates = {d.article_id: d.duplicate_of for d in stream.add_all(fresh) if d.duplicate_of}
-    assignments = {}
-    for article in everything:
-        if article.id in stream:
-            story = stream.story_of(article.id)
-        elif article.id in known:  # not replayed, but its story may have been merged
-            story = stream.clusterer.resolve(known[article.id])
+def _store_batch(store: SQLiteStore, placer: StoredStories, outcomes: list[Article | Rejection],
+                 report: IngestReport) -> None:
+    """One transaction: new articles, rejections, their stories and the story state."""
+    rejections = [o for o in outcomes if isinstance(o, Rejection)]
+    articles = []
+    for article in (o for o in outcomes if isinstance(o, Article)):
+        unreadable = _not_unicode(article)
+        if unreadable:
+            rejections.append(unreadable)
         else:
-            continue
-        if article.id in new_ids or story != known.get(article.id):
-            assignments[article.id] = story
-    store.assign_stories(assignments, duplicates)
-    return set(assignments.values())
+            articles.append(article)
+    # Embedding is the slow part: read the signals before taking the write lock.
+    unseen = [i for i, a in enumerate(articles) if store.stored_id(a) is None]
+    signals: list[Signals | None] = [None] * len(articles)
+    if unseen:
+        for i, read in zip(unseen, read_signals([articles[i] for i in unseen]), strict=True):
+            signals[i] = read
+    with store.transaction():
+        saved = store.store_articles(articles)
+        rejections += [o for o in saved if isinstance(o, Rejection)]
+        store.add_rejections(rejections)
+        stored = [(i, o) for i, o in enumerate(saved) if not isinstance(o, Rejection)]
+        fresh = [(replace(articles[i], id=stored_id), signals[i]) for i, (stored_id, new) in stored if new]
+        placed = placer.place(store, [a for a, _ in fresh], [sig for _, sig in fresh]) if fresh else Placed()
+    # Counted only once committed: nothing is reported that was not stored.
+    report.added += [stored_id for _, (stored_id, new) in stored if new]
+    report.already_stored += [stored_id for _, (stored_id, new) in stored if not new]
+    report.rejected += rejections
+    report.stories_touched |= placed.touched
+
+
+def _not_unicode(article: Article) -> Rejection | None:
+    """Text that is not valid Unicode (a lone surrogate from a JSON escape) can be neither hashed,
+    embedded nor stored: that article is rejected, not the batch."""
+    for name, value in (("title", article.title), ("text", article.text), ("outlet", article.outlet)):
+        try:
+            (value or "").encode("utf-8")
+        except UnicodeEncodeError as err:
+            where = (article.input or article.id).encode("utf-8", "backslashreplace").decode("utf-8")
+            return Rejection(where, "store", f"{name} is not valid Unicode ({err.reason} at {err.start})")
+    return None
+
+
+def _place_unplaced(store: SQLiteStore, placer: StoredStories, report: IngestReport) -> None:
+    """Articles a crashed or older run stored without a story are placed first."""
+    while ids := store.unplaced_ids(INGEST_BATCH):
+        articles = store.articles(ids)
+        signals = read_signals(articles)
+        with store.transaction():
+            still = set(store.unplaced_ids(len(ids)))  # another process may have placed them meanwhile
+            todo = [(a, sig) for a, sig in zip(articles, signals, strict=True) if a.id in still]
+            placed = placer.place(store, [a for a, _ in todo], [sig for _, sig in todo])
+        report.repaired += [a.id for a, _ in todo]
+        report.stories_touched |= placed.touched
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def assign_pending_stories(store: SQLiteStore, settings: config.Settings) -> set[str]:
     """Group every stored article that has no story yet, in publication order (a backfill stores
     slices first and groups them here; a run that stopped between the two is finished here)."""
-    pending = set(store.unassigned_article_ids())
-    return assign_stories(store, pending, settings) if pending else set()
+    report = IngestReport()
+    _place_unplaced(store, online_stories(settings), report)
+    return report.stories_touched
 
 
-def _replay_horizon(fresh: list[Article], settings: config.Settings) -> datetime | None:
-    """Stored articles dated before this cannot share a story with any new article (their stories
-    ended a window earlier), so they need no replay, nor their headlines embedding. None when
-    a new article is undated: it may join any story."""
-    if not fresh or any(a.published is None for a in fresh):
-        return None
-    return min(a.published for a in fresh if a.published is not None) - timedelta(days=settings.story_window_days)
+def online_stories(settings: config.Settings | None = None) -> StoredStories:
+    """A story state of its own (loaded from the store on first use), for a caller that
+    manages one explicitly; `ingest_documents` otherwise keeps one per store and settings."""
+    return StoredStories(_stream_settings(_settings(settings)))
+
+
+@lru_cache(maxsize=4)
+def _kept_stories(db: str, settings: StreamSettings) -> StoredStories:
+    return StoredStories(settings)
+
+
+def _stream_settings(s: config.Settings) -> StreamSettings:
+    return StreamSettings(s.story_threshold, s.story_window_days, s.duplicate_threshold,
+                          s.story_merge_threshold, s.story_scorer, s.story_memory)
 
 
 def story_stream(settings: config.Settings) -> StoryStream:
     return StoryStream(settings.story_threshold, settings.story_window_days,
                        settings.duplicate_threshold, settings.story_merge_threshold,
-                       StoryScorer.load(settings.story_scorer or None))
+                       StoryScorer.load(settings.story_scorer or None), settings.story_memory)
 
 
 # -- stories ----------------------------------------------------------------------------------------

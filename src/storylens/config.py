@@ -44,11 +44,19 @@ class Settings:
     story_window_days: float = _knob(
         7.0, "Stories with no article for this many days stop taking new ones (dated articles only)."
     )
+    story_memory: int = _knob(
+        5000, "Stories the clusterer remembers at most, the most recently joined first; older ones take "
+        "no new articles (bounds memory and start-up on undated streams, which have no window)."
+    )
     duplicate_threshold: float = _knob(
         0.7, "Estimated Jaccard similarity of word 5-gram sets above which two articles are duplicates."
     )
     align_threshold: float = _knob(
         0.3, "Similarity (0-1) two sentences need to be reported as the same fact in a comparison."
+    )
+    lock_wait_seconds: float = _knob(
+        60.0, "Seconds a write waits while another process writes the store before it gives up (an "
+        "ingest beside a running server takes turns with it batch by batch)."
     )
     dayfirst: bool = _knob(True, "Read ambiguous numeric dates such as 06/01/2020 as day/month.")
     serve_host: str = _knob(

@@ -1,4 +1,3 @@
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -31,11 +30,13 @@ def test_adding_the_same_article_twice_is_a_no_op(tmp_path: Path) -> None:
 
 def test_a_failed_write_leaves_nothing_half_written(tmp_path: Path) -> None:
     with SQLiteStore(tmp_path / "s.db") as store:
-        bad = article("Second.")
-        bad.removed = [Removed("x", None)]  # type: ignore[arg-type]  # NOT NULL violation mid-batch
-        with pytest.raises(sqlite3.IntegrityError):
-            store.add_articles([article("First."), bad])
-        assert store.articles() == []
+        first, bad = article("First."), article("Second.")
+        bad.removed = [Removed("ok", "nav"), Removed("x", None)]  # type: ignore[arg-type]  # NOT NULL violation
+        outcomes = store.store_articles([first, bad])
+        assert outcomes[0] == (first.id, True)
+        assert isinstance(outcomes[1], Rejection) and outcomes[1].stage == "store"
+        assert [a.id for a in store.articles()] == [first.id]  # the refused article left nothing behind
+        assert store.db.execute("SELECT count(*) FROM removed WHERE article_id = ?", (bad.id,)).fetchone()[0] == 0
 
 
 def test_stories_group_articles_and_record_duplicates(tmp_path: Path) -> None:

@@ -110,6 +110,25 @@ def test_vector_index_finds_neighbours_and_forgets_removed_rows() -> None:
     assert index.search(vectors[2500], 1)[0][0] == rows[2500]
 
 
+def test_vector_index_turns_into_a_graph_past_its_flat_limit(monkeypatch) -> None:
+    import numpy as np
+
+    from storylens.stories import index as index_module
+
+    monkeypatch.setattr(index_module, "FLAT_LIMIT", 500)
+    rng = np.random.default_rng(8)
+    vectors = rng.normal(size=(1200, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = index_module.VectorIndex(16)
+    index.add_many(list(range(400)), vectors[:400])
+    assert not index.is_graph and index.search(vectors[7], 1)[0][0] == 7
+    for row in range(400, 1200):
+        index.add(vectors[row])
+    assert index.is_graph and index.search(vectors[900], 1)[0][0] == 900
+    index.remove(range(1100))  # the dead outnumber the live: rebuilt, exact again
+    assert not index.is_graph and index.search(vectors[1150], 1)[0][0] == 1150
+
+
 def test_scorer_ships_fitted_weights_and_refuses_other_features() -> None:
     import json
 

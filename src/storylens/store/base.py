@@ -13,6 +13,12 @@ class Store(Protocol):
     def add_articles(self, articles: Iterable[Article]) -> list[str]:
         """Insert articles not yet stored, in one transaction; return the ids that were new."""
 
+    def store_articles(self, articles: Iterable[Article]) -> list[tuple[str, bool]]:
+        """(stored id, newly added) per article; an id held with other content gets a suffix."""
+
+    def stored_id(self, article: Article) -> str | None:
+        """The id under which this article's content is stored, if it is."""
+
     def add_rejections(self, rejections: Iterable[Rejection]) -> None: ...
 
     def article(self, article_id: str) -> Article: ...

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from storylens.errors import NotFoundError, StoreError
-from storylens.model import Analysis, Article, Rejection, Removed, SourceState, Story, iso
+from storylens.model import Analysis, Article, Rejection, Removed, SourceState, Story, content_id, iso
+from storylens.store.state import STATE_MIGRATION, StoryStateTables
 
 # Each entry moves the schema from version N to N+1; never edit one that has shipped.
 MIGRATIONS: list[str] = [
@@ -92,21 +93,23 @@ MIGRATIONS: list[str] = [
         fetched_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))
     );
     """,
+    STATE_MIGRATION,
 ]
 
 _ARTICLE_COLUMNS = ("id", "title", "outlet", "url", "byline", "published", "updated", "lang", "input", "text")
 
 
-class SQLiteStore:
-    def __init__(self, path: str | Path) -> None:
+class SQLiteStore(StoryStateTables):
+    def __init__(self, path: str | Path, lock_wait_seconds: float = 5.0) -> None:
         self.path = str(path)
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.db.row_factory = sqlite3.Row
+            # SQLite retries a locked write with backoff for this long before it fails
+            self.db.execute(f"PRAGMA busy_timeout = {int(lock_wait_seconds * 1000)}")
             self.db.execute("PRAGMA foreign_keys = ON")
             if self.path != ":memory:":
                 self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA busy_timeout = 5000")
             self._migrate()
         except sqlite3.DatabaseError as err:
             raise StoreError(f"{self.path}: cannot open the store: {err} "
@@ -124,14 +127,25 @@ class SQLiteStore:
                              f"knows ({len(MIGRATIONS)}); upgrade storylens")
         for version in range(current, len(MIGRATIONS)):
             with self.transaction():
+                if self.schema_version > version:
+                    continue  # another process opening the store at the same moment migrated it
                 for statement in _statements(MIGRATIONS[version]):
                     self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {version + 1}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing: an error inside rolls every write of the block back."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """All or nothing: an error inside rolls every write of the block back. BEGIN IMMEDIATE
+        takes the write lock at once, so what is read inside is what the block writes over.
+        Inside another transaction it joins that one (the outer block commits or rolls back)."""
+        if self.db.in_transaction:
+            yield self.db
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise StoreError(f"{Path(self.path).name}: {err}: another process held the store too long; try "
+                             "again, or raise STORYLENS_LOCK_WAIT_SECONDS") from err
         try:
             yield self.db
         except BaseException:
@@ -141,14 +155,57 @@ class SQLiteStore:
 
     # -- articles ------------------------------------------------------------------------------
     def add_articles(self, articles: Iterable[Article]) -> list[str]:
-        with self.transaction() as db:
-            return self._insert_articles(db, articles)
+        """Store the articles not stored yet; return the ids that were new."""
+        return [o[0] for o in self.store_articles(articles) if not isinstance(o, Rejection) and o[1]]
+
+    def store_articles(self, articles: Iterable[Article]) -> list[tuple[str, bool] | Rejection]:
+        """(stored id, newly added) for each article, in one transaction, or a Rejection for an
+        article the database refuses (the others are stored). An id the store holds with other
+        content (ids given by users do repeat) gets a suffix from the content, so that neither
+        article is lost and adding either again finds it."""
+        outcomes: list[tuple[str, bool] | Rejection] = []
+        with self.transaction():
+            for article in articles:
+                try:
+                    outcomes.append(self._store_article(article))
+                except (sqlite3.Error, UnicodeError, ValueError) as err:
+                    self.db.execute("ROLLBACK TO article")
+                    outcomes.append(Rejection(_storable(article.input or article.id), "store",
+                                              f"cannot be stored: {_storable(str(err))}"))
+                finally:
+                    self.db.execute("RELEASE article")
+        return outcomes
+
+    def _store_article(self, article: Article) -> tuple[str, bool]:
+        self.db.execute("SAVEPOINT article")
+        stored = self.stored_id(article)
+        if stored is not None:
+            return stored, False
+        article_id = article.id if not self._id_taken(article.id) else _suffixed(article)
+        row = article.to_dict() | {"id": article_id}
+        self.db.execute(f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))})", [row[c] for c in _ARTICLE_COLUMNS])
+        self.db.executemany("INSERT INTO removed (article_id, position, text, reason) VALUES (?, ?, ?, ?)",
+                            [(article_id, i, r.text, r.reason) for i, r in enumerate(article.removed)])
+        return article_id, True
+
+    def stored_id(self, article: Article) -> str | None:
+        """The id under which the store holds this article's content (title and text), if it does."""
+        fingerprint = content_id(article.title, article.text)
+        for candidate in (article.id, _suffixed(article)):
+            row = self.db.execute("SELECT title, text FROM articles WHERE id = ?", (candidate,)).fetchone()
+            if row is not None and content_id(row["title"], row["text"]) == fingerprint:
+                return candidate
+        return None
+
+    def _id_taken(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
     def add_slice(self, key: str, articles: list[Article], rejections: list[Rejection]) -> list[str]:
         """A backfill slice's articles and rejections, and the note that it is done, all at once:
         a crash leaves the slice either wholly stored or to be read again."""
         with self.transaction() as db:
-            added = self._insert_articles(db, articles)
+            added = [o[0] for o in self.store_articles(articles) if not isinstance(o, Rejection) and o[1]]
             self._insert_rejections(db, rejections)
             db.execute("INSERT OR REPLACE INTO backfill_slices (key, articles, rejected) VALUES (?, ?, ?)",
                        (key, len(articles), len(rejections)))
@@ -160,23 +217,6 @@ class SQLiteStore:
     def unassigned_article_ids(self) -> list[str]:
         """Stored articles that no story holds yet (a run stopped between storing and grouping)."""
         return [row[0] for row in self.db.execute("SELECT id FROM articles WHERE story_id IS NULL ORDER BY seq")]
-
-    def _insert_articles(self, db: sqlite3.Connection, articles: Iterable[Article]) -> list[str]:
-        added: list[str] = []
-        for article in articles:
-            row = article.to_dict()
-            cursor = db.execute(
-                f"INSERT OR IGNORE INTO articles ({', '.join(_ARTICLE_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))})",
-                [row[c] for c in _ARTICLE_COLUMNS],
-            )
-            if cursor.rowcount:
-                added.append(article.id)
-                db.executemany(
-                    "INSERT INTO removed (article_id, position, text, reason) VALUES (?, ?, ?, ?)",
-                    [(article.id, i, r.text, r.reason) for i, r in enumerate(article.removed)],
-                )
-        return added
 
     def article(self, article_id: str) -> Article:
         found = self.articles([article_id])
@@ -262,7 +302,7 @@ class SQLiteStore:
     @staticmethod
     def _insert_rejections(db: sqlite3.Connection, rejections: Iterable[Rejection]) -> None:
         db.executemany("INSERT OR REPLACE INTO rejections (input, stage, reason) VALUES (?, ?, ?)",
-                       [(r.input, r.stage, r.reason) for r in rejections])
+                       [(_storable(r.input), r.stage, _storable(r.reason)) for r in rejections])
 
     def rejections(self) -> list[Rejection]:
         return [Rejection(r["input"], r["stage"], r["reason"])
@@ -353,6 +393,16 @@ class SQLiteStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _storable(text: str) -> str:
+    """Text SQLite can hold: a file name that was not UTF-8 (Python keeps its bytes as lone
+    surrogates) is kept with those bytes escaped, rather than failing the whole batch."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _suffixed(article: Article) -> str:
+    return f"{article.id}~{content_id(article.title, article.text)[:8]}"
 
 
 def _statements(script: str) -> list[str]:

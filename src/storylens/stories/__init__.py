@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
 
 from storylens.model import Article, content_id
-from storylens.stories.cluster import EVICT_EVERY, OnlineClusterer
+from storylens.stories.cluster import EVICT_EVERY, MEMORY, OnlineClusterer
 from storylens.stories.dedup import DuplicateIndex
 from storylens.stories.scorer import StoryScorer
 from storylens.stories.signals import EMBED_BATCH, Signals, read_signals
@@ -31,17 +31,28 @@ class StoryStream:
 
     def __init__(self, threshold: float = 0.25, window_days: float = 7.0,
                  duplicate_threshold: float = 0.7, merge_threshold: float = 0.8,
-                 scorer: StoryScorer | None = None) -> None:
-        self.clusterer = OnlineClusterer(threshold, window_days, merge_threshold, scorer)
+                 scorer: StoryScorer | None = None, memory: int = MEMORY) -> None:
+        self.clusterer = OnlineClusterer(threshold, window_days, merge_threshold, scorer, memory)
         self.duplicates = DuplicateIndex(duplicate_threshold)
         self._decided: dict[str, str] = {}
         self._fingerprints: dict[str, str] = {}  # article id -> content hash, to tell re-adds from reused ids
+        # the story of an article decided before this process (a store answers); none by default
+        self.stored_story: Callable[[str], str | None] = lambda article_id: None
 
     def __contains__(self, article_id: str) -> bool:
         return article_id in self._decided
 
     def story_of(self, article_id: str) -> str:
-        return self.clusterer.resolve(self._decided[article_id])
+        story = self._decided.get(article_id) or self.stored_story(article_id)
+        if story is None:
+            raise KeyError(article_id)
+        return self.clusterer.resolve(story)
+
+    def forget_articles(self) -> None:
+        """Drop the per-article maps once a store holds the decisions (`stored_story` answers),
+        so that a long-running process does not grow with the stream."""
+        self._decided.clear()
+        self._fingerprints.clear()
 
     def add(self, article: Article, story_id: str | None = None, signals: Signals | None = None) -> Assignment:
         """Decide `article`'s story from it and the articles before it; `story_id` replays a
@@ -55,12 +66,19 @@ class StoryStream:
         forced = story_id or (self.story_of(original[0]) if original else None)
         signals = signals or read_signals([article])[0]
         story = self.clusterer.assign(article.id, signals, story_id=forced)
-        if self.clusterer.docs % EVICT_EVERY == 0 and self.clusterer.newest is not None:
-            self.duplicates.evict(self.clusterer.newest - timedelta(days=self.clusterer.window_days))
+        self.duplicates.tag(article.id, story)
+        if self.clusterer.docs % EVICT_EVERY == 0:
+            self._evict_texts()
         self._decided[article.id] = story
         if original and story_id is None:
             return Assignment(article.id, story, original[0], original[1])
         return Assignment(article.id, story)
+
+    def _evict_texts(self) -> None:
+        """Texts are remembered while they are inside the window and their story is."""
+        if self.clusterer.newest is not None:
+            self.duplicates.evict(self.clusterer.newest - timedelta(days=self.clusterer.window_days))
+        self.duplicates.evict_stories(lambda story: self.clusterer.resolve(story) in self.clusterer.stories)
 
     def add_all(self, articles: Iterable[Article], story_ids: Mapping[str, str] | None = None
                 ) -> Iterator[Assignment]:

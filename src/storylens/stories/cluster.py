@@ -7,12 +7,16 @@ into a probability, and the article joins the best candidate if that probability
 threshold. When a second candidate also passes the (higher) merge threshold, the article is
 evidence that the two stories are one, and they are merged. Document frequencies are learnt as
 the stream arrives, so nothing is looked up ahead of the article being decided.
+
+Everything the clusterer remembers can be saved and restored (`take_changes`, `restore`): a store
+keeps it between runs, so the next article is placed without replaying the stored ones.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -27,6 +31,7 @@ EVICT_EVERY = 256  # articles between two sweeps for stories that have ended
 CANDIDATES = 10  # stories proposed by each index
 TELLING_WORDS = 8  # the article's highest-weighted words whose postings are read
 COMMON_POSTINGS = 2000  # a word found in more active stories than this proposes none
+MEMORY = 5000  # stories remembered at most, most recently joined first (bounds undated streams)
 
 
 def story_id_for(article_id: str) -> str:
@@ -44,10 +49,12 @@ class TermSpace:
     def __init__(self) -> None:
         self.doc_freq: Counter[str] = Counter()
         self.docs = 0
+        self.pending: Counter[str] = Counter()  # counted since the last `take_changes`
 
     def count(self, terms: Counter[str]) -> None:
         self.docs += 1
         self.doc_freq.update(terms.keys())
+        self.pending.update(terms.keys())
 
     def idf(self, term: str) -> float:
         return math.log((1 + self.docs) / (1 + self.doc_freq[term])) + 1.0
@@ -76,6 +83,7 @@ class StoryState:
     rows: list[int] = field(default_factory=list)  # its articles' rows in the vector index
     size: int = 0
     last_seen: datetime | None = None
+    touched: int = 0  # stream length when it last gained an article (the least recent is forgotten first)
     _centroids: tuple[dict[str, float], dict[str, float]] | None = None
     _centroids_at: int = -1  # stream length when `_centroids` were computed
 
@@ -84,14 +92,30 @@ class StoryState:
         return self.vector_sum / (np.linalg.norm(self.vector_sum) or 1.0)
 
 
+@dataclass
+class Changes:
+    """What changed since the last `OnlineClusterer.take_changes`: a store saves only this, so a
+    step costs what it touched, not the size of the state."""
+
+    stories: dict[str, StoryState]  # joined or merged into, and still remembered
+    forgotten: set[str]  # evicted: no article will join them again
+    merges: list[tuple[str, str]]  # (gone, into), in the order they happened
+    rows: dict[int, tuple[str, np.ndarray]]  # new headline rows: their story and vector
+    words: Counter[str]  # document-frequency increments
+    names: Counter[str]
+    docs: int
+    newest: datetime | None
+
+
 class OnlineClusterer:
     """Assigns articles to stories one at a time, looking only at what came before."""
 
     def __init__(self, threshold: float = 0.25, window_days: float = 7.0, merge_threshold: float = 0.8,
-                 scorer: StoryScorer | None = None) -> None:
+                 scorer: StoryScorer | None = None, memory: int = MEMORY) -> None:
         self.threshold = threshold
         self.merge_threshold = merge_threshold
         self.window_days = window_days
+        self.memory = memory
         self.scorer = scorer or StoryScorer.load()
         self.word_space = TermSpace()
         self.name_space = TermSpace()
@@ -104,6 +128,11 @@ class OnlineClusterer:
         self._row_story: dict[int, str] = {}
         self._postings: dict[str, set[str]] = {}
         self._named: set[str] = set()  # every story id given out, so that none is given twice
+        # story ids given out before this process (a store answers); none by default
+        self.name_taken: Callable[[str], bool] = lambda story_id: False
+        self._touched: set[str] = set()  # stories changed or evicted since `take_changes`
+        self._merges: list[tuple[str, str]] = []
+        self._new_rows: list[int] = []
 
     @property
     def docs(self) -> int:
@@ -173,9 +202,12 @@ class OnlineClusterer:
     def start(self, article_id: str, signals: Signals) -> str:
         """A new story, named after its first article (with a suffix if a reused id needs one)."""
         story_id = story_id_for(article_id)
-        if story_id in self._named:
-            story_id = next(f"{story_id}~{n}" for n in range(2, 1 << 30) if f"{story_id}~{n}" not in self._named)
+        if self._taken(story_id):
+            story_id = next(f"{story_id}~{n}" for n in range(2, 1 << 30) if not self._taken(f"{story_id}~{n}"))
         return self.join(story_id, signals)
+
+    def _taken(self, story_id: str) -> bool:
+        return story_id in self._named or self.name_taken(story_id)
 
     def join(self, story_id: str, signals: Signals) -> str:
         story = self.stories.get(story_id)
@@ -188,11 +220,14 @@ class OnlineClusterer:
         story.vector_sum = signals.vector.astype(np.float64) if story.vector_sum is None \
             else story.vector_sum + signals.vector
         story.size += 1
+        story.touched = self.docs
         story._centroids = None
+        self._touched.add(story_id)
         for word in signals.words:
             self._postings.setdefault(word, set()).add(story_id)
         row = self._vectors(len(signals.vector)).add(signals.vector)
         self._row_story[row] = story_id
+        self._new_rows.append(row)
         story.rows.append(row)
         if signals.published and (story.last_seen is None or signals.published > story.last_seen):
             story.last_seen = signals.published
@@ -213,7 +248,10 @@ class OnlineClusterer:
         if gone.vector_sum is not None:
             into.vector_sum = gone.vector_sum if into.vector_sum is None else into.vector_sum + gone.vector_sum
         into.size += gone.size
+        into.touched = max(into.touched, gone.touched)
         into._centroids = None
+        self._touched.add(into_id)
+        self._merges.append((gone_id, into_id))
         for row in gone.rows:
             self._row_story[row] = into_id
         into.rows.extend(gone.rows)
@@ -237,14 +275,21 @@ class OnlineClusterer:
         return story_id
 
     def evict(self) -> int:
-        """Drop dated stories that ended more than a window before the newest article seen: no
-        dated article can join them any more, and memory then follows the window, not the stream."""
-        if self.newest is None:
-            return 0
-        horizon = self.newest - timedelta(days=self.window_days)
-        ended = [s for s in self.stories.values() if s.last_seen is not None and s.last_seen < horizon]
+        """Drop dated stories that ended more than a window before the newest article seen (no
+        dated article can join them any more), and beyond `memory` stories the least recently
+        joined (an undated stream has no window): memory follows the window, not the stream."""
+        ended = []
+        if self.newest is not None:
+            horizon = self.newest - timedelta(days=self.window_days)
+            ended = [s for s in self.stories.values() if s.last_seen is not None and s.last_seen < horizon]
+        excess = len(self.stories) - len(ended) - self.memory
+        if excess > 0:
+            gone = {s.id for s in ended}
+            kept = sorted((s for s in self.stories.values() if s.id not in gone), key=lambda s: (s.touched, s.id))
+            ended += kept[:excess]
         for story in ended:
             del self.stories[story.id]
+            self._touched.add(story.id)
             for word in story.words:
                 posting = self._postings.get(word)
                 if posting is not None:
@@ -256,6 +301,41 @@ class OnlineClusterer:
         if ended and self._index is not None:
             self._index.remove(row for story in ended for row in story.rows)
         return len(ended)
+
+    # -- saving and restoring -------------------------------------------------------------------
+    def take_changes(self) -> Changes:
+        """Everything that changed since the last call (the first call: since the start)."""
+        rows = {row: (self._row_story[row], self._index.vector(row))
+                for row in self._new_rows if row in self._row_story and self._index is not None}
+        changes = Changes(
+            stories={s: self.stories[s] for s in self._touched if s in self.stories},
+            forgotten={s for s in self._touched if s not in self.stories and s not in self.merged_into},
+            merges=list(self._merges), rows=rows,
+            words=self.word_space.pending, names=self.name_space.pending, docs=self.docs, newest=self.newest)
+        self._touched, self._merges, self._new_rows = set(), [], []
+        self.word_space.pending, self.name_space.pending = Counter(), Counter()
+        return changes
+
+    def restore(self, stories: Iterable[StoryState], rows: list[tuple[int, str, np.ndarray]],
+                merged_into: dict[str, str], docs: int, newest: datetime | None) -> None:
+        """Take back a saved state: the remembered stories, their headline rows and the merges.
+        Document frequencies are set on `word_space` and `name_space` by the caller. Postings
+        are rebuilt from the stories' words, which hold the same information."""
+        for story in stories:
+            story.rows = []
+            self.stories[story.id] = story
+            self._named.add(story.id)
+            for word in story.words:
+                self._postings.setdefault(word, set()).add(story.id)
+        kept = [(row, story_id, vector) for row, story_id, vector in rows if story_id in self.stories]
+        if kept:
+            self._vectors(len(kept[0][2])).add_many([r for r, _, _ in kept], np.stack([v for _, _, v in kept]))
+        for row, story_id, _ in kept:
+            self._row_story[row] = story_id
+            self.stories[story_id].rows.append(row)
+        self.merged_into.update(merged_into)
+        self.word_space.docs = self.name_space.docs = docs
+        self.newest = newest
 
     # -- helpers -------------------------------------------------------------------------------
     def _vectors(self, dim: int) -> VectorIndex:

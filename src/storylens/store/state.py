@@ -1,0 +1,160 @@
+"""The store's tables of story state: what the online clusterer remembers between runs.
+
+Kept beside the articles so that one transaction writes an article, its story and the state
+that placed it (see `stories/online.py`). The tables hold exactly what the clusterer still
+remembers: stories it evicted are marked, and their headline rows and near-duplicate signatures
+deleted, so loading the state costs the active window, not the store.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+STATE_MIGRATION = """
+    CREATE TABLE story_state (
+        story_id  TEXT PRIMARY KEY,
+        state     TEXT NOT NULL,
+        touched   INTEGER NOT NULL,
+        last_seen TEXT,
+        evicted   INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX story_state_remembered ON story_state (evicted, touched);
+    CREATE TABLE story_rows (
+        row      INTEGER PRIMARY KEY,
+        story_id TEXT NOT NULL,
+        vector   BLOB NOT NULL
+    );
+    CREATE INDEX story_rows_story ON story_rows (story_id);
+    CREATE TABLE story_signatures (
+        slot       INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL,
+        story_id   TEXT,
+        published  TEXT,
+        minhash    BLOB NOT NULL
+    );
+    CREATE TABLE story_aliases (
+        story_id    TEXT PRIMARY KEY,
+        merged_into TEXT NOT NULL
+    );
+    CREATE TABLE term_counts (
+        space TEXT NOT NULL,
+        term  TEXT NOT NULL,
+        n     INTEGER NOT NULL,
+        PRIMARY KEY (space, term)
+    ) WITHOUT ROWID;
+    CREATE TABLE story_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE INDEX articles_unplaced ON articles (seq) WHERE story_id IS NULL
+"""
+
+
+class StoryStateTables:
+    """Reads and writes of the story-state tables; `SQLiteStore` mixes this in. Writes expect the
+    caller's transaction (`SQLiteStore.transaction`), so that they commit with the articles."""
+
+    db: sqlite3.Connection
+
+    # -- reading -------------------------------------------------------------------------------
+    def state_meta(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT key, value FROM story_meta")}
+
+    def remembered_stories(self) -> list[tuple[str, str]]:
+        """(story id, encoded state) of every story the clusterer still remembers."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT story_id, state FROM story_state WHERE evicted = 0 ORDER BY touched, story_id")]
+
+    def story_rows(self) -> list[tuple[int, str, bytes]]:
+        rows = self.db.execute("SELECT row, story_id, vector FROM story_rows ORDER BY row")
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def story_aliases(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT story_id, merged_into FROM story_aliases")}
+
+    def term_counts(self, space: str) -> Counter[str]:
+        rows = self.db.execute("SELECT term, n FROM term_counts WHERE space = ?", (space,))
+        return Counter({r[0]: r[1] for r in rows})
+
+    def signatures(self) -> list[tuple[int, str, str | None, str | None, bytes]]:
+        """(slot, article id, story id, published, signature) of the remembered texts."""
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in self.db.execute(
+            "SELECT slot, article_id, story_id, published, minhash FROM story_signatures ORDER BY slot")]
+
+    def placed_story(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def story_name_taken(self, story_id: str) -> bool:
+        return self.db.execute(
+            "SELECT EXISTS (SELECT 1 FROM story_state WHERE story_id = ?1) OR "
+            "EXISTS (SELECT 1 FROM story_aliases WHERE story_id = ?1) OR "
+            "EXISTS (SELECT 1 FROM articles WHERE story_id = ?1)", (story_id,)).fetchone()[0] == 1
+
+    def unplaced_ids(self, limit: int) -> list[str]:
+        """Stored articles without a story (a backfill's slices, or left by an older storylens that
+        crashed between storing and grouping), in publication order, undated last."""
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM articles WHERE story_id IS NULL ORDER BY published IS NULL, published, seq LIMIT ?",
+            (limit,))]
+
+    def placed_ids(self, after: int, limit: int) -> list[tuple[int, str, str]]:
+        """(seq, id, story id) of placed articles in arrival order, a page after `after`."""
+        return [(r[0], r[1], r[2]) for r in self.db.execute(
+            "SELECT seq, id, story_id FROM articles WHERE story_id IS NOT NULL AND seq > ? ORDER BY seq LIMIT ?",
+            (after, limit))]
+
+    # -- writing (inside the caller's transaction) ----------------------------------------------
+    def merge_story(self, gone: str, into: str) -> None:
+        """Story `gone` was folded into `into`: its articles and rows follow, its name stays an alias."""
+        self.db.execute("INSERT OR REPLACE INTO story_aliases (story_id, merged_into) VALUES (?, ?)", (gone, into))
+        self.db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, gone))
+        self.db.execute("UPDATE story_rows SET story_id = ? WHERE story_id = ?", (into, gone))
+        self.db.execute("UPDATE story_signatures SET story_id = ? WHERE story_id = ?", (into, gone))
+        self.db.execute("DELETE FROM story_state WHERE story_id = ?", (gone,))
+
+    def forget_stories(self, story_ids: Iterable[str]) -> None:
+        """Evicted stories: no article joins them again, so their rows are not needed."""
+        ids = [(s,) for s in story_ids]
+        self.db.executemany("UPDATE story_state SET evicted = 1 WHERE story_id = ?", ids)
+        self.db.executemany("DELETE FROM story_rows WHERE story_id = ?", ids)
+
+    def put_stories(self, rows: Iterable[tuple[str, str, int, str | None]]) -> None:
+        """(story id, encoded state, touched, last seen) of stories that changed."""
+        self.db.executemany(
+            "INSERT INTO story_state (story_id, state, touched, last_seen, evicted) VALUES (?, ?, ?, ?, 0) "
+            "ON CONFLICT (story_id) DO UPDATE SET state = excluded.state, touched = excluded.touched, "
+            "last_seen = excluded.last_seen, evicted = 0", rows)
+
+    def add_story_rows(self, rows: Iterable[tuple[int, str, bytes]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO story_rows (row, story_id, vector) VALUES (?, ?, ?)", rows)
+
+    def add_term_counts(self, space: str, counts: Counter[str]) -> None:
+        self.db.executemany(
+            "INSERT INTO term_counts (space, term, n) VALUES (?, ?, ?) "
+            "ON CONFLICT (space, term) DO UPDATE SET n = n + excluded.n",
+            ((space, term, n) for term, n in counts.items()))
+
+    def put_signatures(self, rows: Iterable[tuple[int, str, str | None, str | None, bytes]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO story_signatures (slot, article_id, story_id, published, "
+                            "minhash) VALUES (?, ?, ?, ?, ?)", rows)
+
+    def drop_signatures(self, slots: Iterable[int]) -> None:
+        self.db.executemany("DELETE FROM story_signatures WHERE slot = ?", ((s,) for s in slots))
+
+    def set_state_meta(self, values: dict[str, Any]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO story_meta (key, value) VALUES (?, ?)",
+                            ((k, str(v)) for k, v in values.items()))
+
+    def clear_story_state(self) -> None:
+        for table in ("story_state", "story_rows", "story_signatures", "story_aliases", "term_counts", "story_meta"):
+            self.db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed table names)
+
+    def assign(self, assignments: Iterable[tuple[str, str, str | None]]) -> None:
+        """(article id, story id, duplicate of) for articles just placed."""
+        self.db.executemany("UPDATE articles SET story_id = ?, duplicate_of = ? WHERE id = ?",
+                            ((story, original, article) for article, story, original in assignments))
+
