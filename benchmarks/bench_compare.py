@@ -43,10 +43,10 @@ def cold(articles: list[Article]) -> float:
 
 def grown(articles: list[Article]) -> float:
     reference = story_day(articles)
-    stored = list(analyze_many(articles[:-1], reference=reference))
+    stored = list(analyze_many(articles[:-1], reference=reference, dayfirst=True))
     add_sentence_vectors(stored)
     start = time.perf_counter()
-    new = list(analyze_many(articles[-1:], reference=reference))
+    new = list(analyze_many(articles[-1:], reference=reference, dayfirst=True))
     compare(articles, analyses=stored + new)
     return time.perf_counter() - start
 

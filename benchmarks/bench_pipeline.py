@@ -30,8 +30,8 @@ def timed(label: str, count: int, unit: str, work: object) -> tuple[str, int, st
 def main() -> None:
     rows = []
     docs = [d for d in read_inputs([api.demo_corpus()], 1 << 24) if isinstance(d, RawDocument)]
-    rows.append(timed("clean demo corpus", len(docs), "pages", lambda: [clean(d) for d in docs]))
-    articles = [clean(d) for d in docs]
+    rows.append(timed("clean demo corpus", len(docs), "pages", lambda: [clean(d, dayfirst=True) for d in docs]))
+    articles = [clean(d, dayfirst=True) for d in docs]
     rows.append(timed("stories demo corpus", len(articles), "articles",
                       lambda: list(StoryStream().add_all(articles))))
     bridge = [a for a in articles if "Harlow" in (a.title or "") or "Harlow" in a.text][:5]
@@ -40,7 +40,7 @@ def main() -> None:
     pages = sorted((SHARED / "data" / "extraction-dev" / "html").glob("*.html.gz"))
     if pages:
         raws = [RawDocument(str(p), "html", gzip.decompress(p.read_bytes()).decode("utf-8", "replace")) for p in pages]
-        rows.append(timed("clean extraction-dev", len(raws), "pages", lambda: [clean(r) for r in raws]))
+        rows.append(timed("clean extraction-dev", len(raws), "pages", lambda: [clean(r, dayfirst=True) for r in raws]))
     neus = SHARED / "data" / "cluster" / "neus-val.articles.jsonl"
     if neus.exists():
         rows.append(timed("cluster neus-val", sum(1 for _ in neus.open()), "articles",

@@ -55,7 +55,7 @@ def clean_files(paths: Iterable[str | Path], settings: config.Settings | None = 
 
 def clean_document(doc: RawDocument, settings: config.Settings) -> Article | Rejection:
     try:
-        return clean(doc, settings.dayfirst)
+        return clean(doc, dayfirst=settings.dayfirst)
     except InputError as err:
         return Rejection(doc.source, "clean", err.cause)
 
@@ -261,8 +261,7 @@ def jsonl_articles(path: str | Path, settings: config.Settings | None = None) ->
     for item in parse_jsonl(Path(path).read_text(encoding="utf-8"), str(path)):
         if isinstance(item, Rejection):
             raise InputError(item.input, item.reason)
-        yield clean(item, s.dayfirst) if item.kind != "clean" else Article.create(
-            item.content, title=item.title, id=item.id, published=item.published, outlet=item.outlet)
+        yield clean(item, dayfirst=s.dayfirst)
 
 
 # -- compare and analyze ---------------------------------------------------------------------------
@@ -283,7 +282,7 @@ def compare_files(paths: Iterable[str | Path], settings: config.Settings | None 
     articles = articles_from_files(paths, s)
     if not articles:
         raise StorylensError("nothing to compare: give two or more article files")
-    return compare(articles, s.align_threshold)
+    return compare(articles, s.align_threshold, dayfirst=s.dayfirst)
 
 
 def compare_story(story_id: str, db: str | None = None, settings: config.Settings | None = None
@@ -296,22 +295,22 @@ def compare_story(story_id: str, db: str | None = None, settings: config.Setting
         if cached is not None:
             return story, cached
         originals = store.articles([a for a in story.article_ids if a not in story.duplicates])
-        analyses = stored_analyses(store, originals)
-        report = to_report(compare(originals, s.align_threshold, analyses))
+        analyses = stored_analyses(store, originals, dayfirst=s.dayfirst)
+        report = to_report(compare(originals, s.align_threshold, analyses, dayfirst=s.dayfirst))
         report["duplicates"] = story.duplicates
         store.save_comparison(story.id, report)
     return story, report
 
 
-def stored_analyses(store: SQLiteStore, articles: list[Article]) -> list[Analysis]:
+def stored_analyses(store: SQLiteStore, articles: list[Article], *, dayfirst: bool) -> list[Analysis]:
     """Analyses of a story's articles, in order: reused from the store, the missing ones computed
     (with their sentence vectors) and stored, so a growing story only analyses its new articles."""
     from storylens.analyze import analyze_many, version_for
 
     reference = story_day(articles)
-    wanted = {a.id: version_for(a, reference) for a in articles}
+    wanted = {a.id: version_for(a, reference, dayfirst=dayfirst) for a in articles}
     found = store.analyses(wanted, {a.id: a for a in articles})
-    fresh = list(analyze_many([a for a in articles if a.id not in found], reference=reference))
+    fresh = list(analyze_many([a for a in articles if a.id not in found], reference=reference, dayfirst=dayfirst))
     add_sentence_vectors(fresh)
     store.save_analyses((a, wanted[a.article.id]) for a in fresh)
     found.update({a.article.id: a for a in fresh})
@@ -320,21 +319,14 @@ def stored_analyses(store: SQLiteStore, articles: list[Article]) -> list[Analysi
 
 def analyze_files(paths: Iterable[str | Path], settings: config.Settings | None = None
                   ) -> Iterator[tuple[str, Analysis | Rejection]]:
-    """Analyze each file: HTML is cleaned first; a .txt is taken as already clean text."""
+    """Analyze each file's clean article: the very article `clean_files` gives for the same input
+    (a scraped .txt page is cleaned first), so offsets point into the text `clean` prints."""
     from storylens.analyze import analyze_many
 
     s = _settings(settings)
-    pending: list[tuple[str, Article | Rejection]] = []
-    for item in read_inputs(paths, _max_bytes(s)):
-        if isinstance(item, Rejection):
-            pending.append((item.input, item))
-        elif item.kind == "html":
-            pending.append((item.source, clean_document(item, s)))
-        else:
-            pending.append((item.source, Article.create(item.content, title=item.title, id=item.id,
-                                                        published=item.published, input=item.source)))
+    pending = list(clean_files(paths, s))
     articles = [a for _, a in pending if isinstance(a, Article)]
-    analyses = iter(analyze_many(articles))
+    analyses = iter(analyze_many(articles, dayfirst=s.dayfirst))
     for source, outcome in pending:
         yield source, next(analyses) if isinstance(outcome, Article) else outcome
 

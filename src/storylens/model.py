@@ -283,6 +283,8 @@ class RawDocument:
 
     `kind` decides the cleaner: `html` goes through main-text extraction, `text` through the
     plain-text boilerplate remover, `clean` (a JSONL record's `text`) is taken as it is.
+    `published` is a `datetime` where the source's format is unambiguous, else the text as
+    written: the clean stage reads it with the `dayfirst` setting, so readers need no settings.
     """
 
     source: str
@@ -291,7 +293,7 @@ class RawDocument:
     title: str | None = None
     url: str | None = None
     outlet: str | None = None
-    published: datetime | None = None
+    published: datetime | str | None = None
     id: str | None = None
     lang: str | None = None
     # A date from outside the page (a WARC record's crawl date, a feed entry's date): the

@@ -112,11 +112,11 @@ def test_scare_quotes_are_not_quotes_of_a_person() -> None:
 def test_relative_dates_resolve_against_the_reference_day() -> None:
     monday = date(2020, 1, 6)
     found = {d.text: d.date for d in find_dates("He died on Friday and was buried on Monday, "
-                                                "after a vote over the weekend.", monday)}
+                                                "after a vote over the weekend.", monday, dayfirst=True)}
     assert found == {"on Friday": date(2020, 1, 3), "on Monday": date(2020, 1, 6),
                      "over the weekend": date(2020, 1, 4)}
 
 
 def test_absolute_dates_need_no_reference() -> None:
-    (found,) = find_dates("The bridge opened on 3 March 2021.", None)
+    (found,) = find_dates("The bridge opened on 3 March 2021.", None, dayfirst=True)
     assert found.date == date(2021, 3, 3)

@@ -30,7 +30,7 @@ Council approves new cycle lanes
 
 
 def test_scraped_text_lifts_title_date_byline_and_keeps_removed() -> None:
-    article = clean(RawDocument("memo.txt", "text", SCRAPE))
+    article = clean(RawDocument("memo.txt", "text", SCRAPE), dayfirst=True)
     assert article.title == "Minister resigns over leaked memo"
     assert article.published == datetime(2024, 3, 3, 9, 15)
     assert article.byline == "Jane Roe"
@@ -51,7 +51,7 @@ def test_html_page_extracts_body_title_date_and_records_furniture() -> None:
     <p>Drivers queued from dawn to be among the first across the rebuilt span over the river Senn.</p>
     </article><aside class="most-read"><h2>Most read</h2><ul><li>Market opens on Sundays</li></ul></aside>
     <footer><p>© 2024 Northgate Courier</p></footer></body></html>"""
-    article = clean(RawDocument("bridge.html", "html", html))
+    article = clean(RawDocument("bridge.html", "html", html), dayfirst=True)
     assert article.outlet == "Northgate Courier"
     assert article.published == datetime(2024, 5, 2, 8, 30)
     assert "reopened to traffic" in article.text and "Market opens" not in article.text
@@ -62,7 +62,7 @@ def test_html_page_extracts_body_title_date_and_records_furniture() -> None:
 
 def test_page_without_article_text_raises_naming_the_input() -> None:
     with pytest.raises(InputError, match="empty.html"):
-        clean(RawDocument("empty.html", "html", "<html><body><div></div></body></html>"))
+        clean(RawDocument("empty.html", "html", "<html><body><div></div></body></html>"), dayfirst=True)
 
 
 def test_demo_corpus_cleans_to_gold_titles_dates_and_outlets(demo_gold: dict) -> None:

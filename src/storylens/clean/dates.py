@@ -7,14 +7,14 @@ from datetime import datetime
 
 from dateutil import parser as dateutil_parser
 
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:GMT|BST|UTC|[A-Z]{2,4}T))?)?"
 _WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?,?\s+)?"
 DATE_PATTERN = re.compile(
     r"\b(?:"
-    + _WEEKDAY + r"\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4}" + _TIME
-    + r"|" + _WEEKDAY + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}" + _TIME
+    + _WEEKDAY + r"\d{1,2}(?:st|nd|rd|th)?\s+" + MONTH + r",?\s+\d{4}" + _TIME
+    + r"|" + _WEEKDAY + MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}" + _TIME
     + r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?"
     + r"|\d{1,2}/\d{1,2}/\d{4}" + _TIME
     + r")",
@@ -23,23 +23,48 @@ DATE_PATTERN = re.compile(
 _UPDATED = re.compile(r"\b(?:updated|last modified|modified|edited)\b", re.IGNORECASE)
 
 
-def parse_date(text: str, dayfirst: bool = True) -> datetime | None:
-    """One date-time from a short string, or None; never guesses from a bare number."""
+# ISO 8601 (and RFC 3339) dates put the year first and the month second by definition: they are
+# never day-first, whatever `dayfirst` says. Other year-first numeric forms (2020/01/06) follow the
+# same order; nobody writes year/day/month.
+_ISO_DATE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$",
+    re.IGNORECASE,
+)
+_YEAR_FIRST = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b")
+
+
+def parse_date(text: str, *, dayfirst: bool) -> datetime | None:
+    """One date-time from a short string, or None; never guesses from a bare number.
+
+    `dayfirst` (the `dayfirst` setting) decides only ambiguous numeric forms such as 06/01/2020;
+    callers must pass it, so that the setting reaches every reader of dates. The time is kept as
+    written (wall-clock time of the source); a time-zone offset is dropped, not converted.
+    """
     text = text.strip()
     if not text or not re.search(r"\d", text):
         return None
     try:
-        value = dateutil_parser.parse(text.replace(" at ", " "), dayfirst=dayfirst, fuzzy=True)
+        if _ISO_DATE.match(text):
+            value = dateutil_parser.isoparse(text.replace(" ", "T", 1))
+        elif _YEAR_FIRST.match(text):
+            value = dateutil_parser.parse(text, yearfirst=True, dayfirst=False, fuzzy=True)
+        else:
+            value = dateutil_parser.parse(text.replace(" at ", " "), dayfirst=dayfirst, fuzzy=True)
     except (ValueError, OverflowError):
         return None
     return value.replace(tzinfo=None)
 
 
-def header_dates(line: str, dayfirst: bool = True) -> tuple[datetime | None, datetime | None]:
+def given_date(value: datetime | str | None, *, dayfirst: bool) -> datetime | None:
+    """A date a reader passed on (`RawDocument.published`): as it is, or read from its text."""
+    return parse_date(value, dayfirst=dayfirst) if isinstance(value, str) else value
+
+
+def header_dates(line: str, *, dayfirst: bool) -> tuple[datetime | None, datetime | None]:
     """(published, updated) from a dateline; a date after 'Updated' is the update."""
     published = updated = None
     for match in DATE_PATTERN.finditer(line):
-        value = parse_date(match.group(0), dayfirst)
+        value = parse_date(match.group(0), dayfirst=dayfirst)
         if value is None:
             continue
         if _UPDATED.search(line[: match.start()][-30:]) and published is not None:

@@ -15,7 +15,7 @@ import trafilatura
 from lxml import etree
 
 from storylens.clean.boilerplate import line_reason, strip_boilerplate
-from storylens.clean.dates import parse_date
+from storylens.clean.dates import given_date, parse_date
 from storylens.errors import InputError
 from storylens.model import Article, RawDocument, Removed
 
@@ -43,7 +43,7 @@ _CLASS_REASONS = [
 ]
 
 
-def clean_html(doc: RawDocument, dayfirst: bool = True) -> Article:
+def clean_html(doc: RawDocument, *, dayfirst: bool) -> Article:
     try:
         tree = lxml.html.fromstring(doc.content)
     except (etree.ParserError, ValueError) as err:
@@ -57,8 +57,8 @@ def clean_html(doc: RawDocument, dayfirst: bool = True) -> Article:
     if not lines.kept:
         raise InputError(doc.source, "the page's main text is all page furniture")
     text = "\n\n".join(lines.kept)
-    published = (doc.published or _page_date(tree, original=True) or parse_date(extracted.date or "", dayfirst)
-                 or doc.date_hint)
+    published = (given_date(doc.published, dayfirst=dayfirst) or _page_date(tree, original=True)
+                 or parse_date(extracted.date or "", dayfirst=dayfirst) or doc.date_hint)
     updated = _page_date(tree, original=False)
     if updated is not None and (published is None or updated <= published):
         updated = None

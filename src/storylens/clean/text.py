@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storylens.clean.boilerplate import TERMINAL, line_reason, strip_boilerplate
-from storylens.clean.dates import header_dates, is_dateline
+from storylens.clean.dates import given_date, header_dates, is_dateline
 from storylens.errors import InputError
 from storylens.model import Article, RawDocument, Removed
 
@@ -11,7 +11,7 @@ TITLE_MAX_WORDS = 30
 HEADER_LINES = 6
 
 
-def clean_text(doc: RawDocument, dayfirst: bool = True) -> Article:
+def clean_text(doc: RawDocument, *, dayfirst: bool) -> Article:
     paragraphs = [line.strip() for line in doc.content.splitlines() if line.strip()]
     if not paragraphs:
         raise InputError(doc.source, "no text left after removing white space")
@@ -20,11 +20,11 @@ def clean_text(doc: RawDocument, dayfirst: bool = True) -> Article:
     if title is None and _looks_like_title(paragraphs[0]):
         title = paragraphs.pop(0)
         removed.append(Removed(title, "title (kept as metadata)"))
-    published, updated = doc.published, None
+    published, updated = given_date(doc.published, dayfirst=dayfirst), None
     body_start = 0
     for index, line in enumerate(paragraphs[:HEADER_LINES]):
         if is_dateline(line):
-            found, changed = header_dates(line, dayfirst)
+            found, changed = header_dates(line, dayfirst=dayfirst)
             published = published or found
             updated = updated or changed
             removed.append(Removed(line, "dateline (kept as metadata)"))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from storylens.analyze import analyze_many
+from storylens.analyze import Written, analyze_many
 from storylens.compare.align import add_sentence_vectors, align
 from storylens.compare.digest import digest_lines
 from storylens.compare.discrepancies import find_discrepancies
@@ -14,17 +13,19 @@ from storylens.compare.timeline import build_timeline
 from storylens.model import Analysis, Article, Comparison, iso
 
 
-def story_day(articles: list[Article]) -> date | None:
-    """The reference day for undated articles: the earliest publication day in the story."""
+def story_day(articles: list[Article]) -> Written | None:
+    """When an undated article of the story was written, as far as is known: between the first
+    and the last publication days of the story's dated articles."""
     days = [a.day for a in articles if a.day]
-    return min(days) if days else None
+    return Written(min(days), max(days)) if days else None
 
 
 def compare(articles: list[Article], align_threshold: float = 0.3,
-            analyses: list[Analysis] | None = None) -> Comparison:
-    """Compare the articles of one story; pass `analyses` (in article order) to reuse stored ones."""
+            analyses: list[Analysis] | None = None, *, dayfirst: bool = True) -> Comparison:
+    """Compare the articles of one story; pass `analyses` (in article order) to reuse stored ones.
+    `dayfirst` is the setting for ambiguous numeric dates in the text."""
     if analyses is None:
-        analyses = list(analyze_many(articles, reference=story_day(articles)))
+        analyses = list(analyze_many(articles, reference=story_day(articles), dayfirst=dayfirst))
     add_sentence_vectors(analyses)
     matches = QuoteMatches(analyses)
     facts, sims, refs = align(analyses, align_threshold, matches)

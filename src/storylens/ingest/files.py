@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from storylens.clean.dates import parse_date
 from storylens.errors import InputError
 from storylens.ingest.warc import WARC_SUFFIXES
 from storylens.model import InputKind, RawDocument, Rejection
@@ -142,7 +141,7 @@ def record_to_document(record: Any, where: str) -> RawDocument:
         title=_string(record.get("title")),
         url=_string(record.get("url")),
         outlet=_string(record.get("source")),
-        published=parse_date(published) if isinstance(published, str) else None,
+        published=(published.strip() or None) if isinstance(published, str) else None,  # read by clean
         id=_string(record.get("id")),
         lang=_string(record.get("lang")),
     )

@@ -138,7 +138,7 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
             if article.id in analyses:
                 analyses.move_to_end(article.id)
                 return analyses[article.id]
-        result = analyze(article)
+        result = analyze(article, dayfirst=s.dayfirst)
         with lock:
             analyses[article.id] = result
             while len(analyses) > ANALYSIS_CACHE:
