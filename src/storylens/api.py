@@ -19,6 +19,7 @@ from typing import Any
 
 from storylens import config
 from storylens.clean import clean
+from storylens.clean.outlets import OutletNames
 from storylens.compare import add_sentence_vectors, compare, story_day, to_report
 from storylens.errors import InputError, StoreError, StorylensError
 from storylens.ingest import read_inputs
@@ -42,20 +43,29 @@ def _max_bytes(settings: config.Settings) -> int:
 
 
 # -- clean ------------------------------------------------------------------------------------------
-def clean_files(paths: Iterable[str | Path], settings: config.Settings | None = None
+def clean_files(paths: Iterable[str | Path], settings: config.Settings | None = None, outlet: str | None = None
                 ) -> Iterator[tuple[str, Article | Rejection]]:
-    """(input, article or rejection) for each document in the inputs, in input order."""
+    """(input, article or rejection) for each document in the inputs, in input order; `outlet`
+    names the outlet of inputs that do not name one themselves (files, records without `source`)."""
     s = _settings(settings)
-    for item in read_inputs(paths, _max_bytes(s)):
+    for item in named(read_inputs(paths, _max_bytes(s)), outlet):
         if isinstance(item, Rejection):
             yield item.input, item
             continue
         yield item.source, clean_document(item, s)
 
 
+def named(items: Iterable[RawDocument | Rejection], outlet: str | None) -> Iterator[RawDocument | Rejection]:
+    """The documents with `outlet` (the user's `--outlet`) where they name none themselves."""
+    for item in items:
+        if outlet and isinstance(item, RawDocument) and not item.outlet:
+            item = replace(item, outlet=outlet)
+        yield item
+
+
 def clean_document(doc: RawDocument, settings: config.Settings) -> Article | Rejection:
     try:
-        return clean(doc, dayfirst=settings.dayfirst)
+        return clean(doc, dayfirst=settings.dayfirst, names=OutletNames.load(settings.outlets))
     except InputError as err:
         return Rejection(doc.source, "clean", err.cause)
 
@@ -77,16 +87,18 @@ class IngestReport:
 
 
 def ingest(paths: Iterable[str | Path], db: str | None = None, settings: config.Settings | None = None,
-           progress: Progress | None = None) -> IngestReport:
+           progress: Progress | None = None, outlet: str | None = None) -> IngestReport:
     """Read, clean, store and group articles into stories. Re-running with the same inputs adds nothing.
 
     `paths` may hold http(s) URLs of article pages too: they are fetched once each, through the
-    SSRF guard and the politeness rules of `storylens.ingest.fetch`."""
+    SSRF guard and the politeness rules of `storylens.ingest.fetch`. `outlet` names the outlet
+    of inputs that do not name one themselves."""
     s = _settings(settings, db=db)
     given = [str(p) for p in paths]
     urls = [p for p in given if p.startswith(("http://", "https://"))]
     files = [p for p in given if p not in urls]
-    return ingest_documents(chain(read_inputs(files, _max_bytes(s)), fetch_pages(urls, s)), s, progress)
+    documents = chain(read_inputs(files, _max_bytes(s)), fetch_pages(urls, s))
+    return ingest_documents(named(documents, outlet), s, progress)
 
 
 def fetch_pages(urls: list[str], settings: config.Settings) -> Iterator[RawDocument | Rejection]:
@@ -261,13 +273,14 @@ def jsonl_articles(path: str | Path, settings: config.Settings | None = None) ->
     for item in parse_jsonl(Path(path).read_text(encoding="utf-8"), str(path)):
         if isinstance(item, Rejection):
             raise InputError(item.input, item.reason)
-        yield clean(item, dayfirst=s.dayfirst)
+        yield clean(item, dayfirst=s.dayfirst, names=OutletNames.load(s.outlets))
 
 
 # -- compare and analyze ---------------------------------------------------------------------------
-def articles_from_files(paths: Iterable[str | Path], settings: config.Settings | None = None) -> list[Article]:
+def articles_from_files(paths: Iterable[str | Path], settings: config.Settings | None = None,
+                        outlet: str | None = None) -> list[Article]:
     found, rejected = [], []
-    for source, outcome in clean_files(paths, settings):
+    for source, outcome in clean_files(paths, settings, outlet):
         if isinstance(outcome, Rejection):
             rejected.append(f"{source}: {outcome.reason}")
         else:
@@ -277,9 +290,10 @@ def articles_from_files(paths: Iterable[str | Path], settings: config.Settings |
     return found
 
 
-def compare_files(paths: Iterable[str | Path], settings: config.Settings | None = None) -> Comparison:
+def compare_files(paths: Iterable[str | Path], settings: config.Settings | None = None,
+                  outlet: str | None = None) -> Comparison:
     s = _settings(settings)
-    articles = articles_from_files(paths, s)
+    articles = articles_from_files(paths, s, outlet)
     if not articles:
         raise StorylensError("nothing to compare: give two or more article files")
     return compare(articles, s.align_threshold, dayfirst=s.dayfirst)

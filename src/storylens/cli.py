@@ -43,6 +43,11 @@ def _emit(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
+outlet_option = click.option(
+    "--outlet", default=None,
+    help="Outlet of the inputs that do not name one (files, JSONL records without `source`).")
+
+
 @contextmanager
 def _progress(label: str, total: int | None) -> Iterator[Any]:
     columns = [TextColumn(label, markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
@@ -102,15 +107,16 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
+@outlet_option
 @click.pass_obj
-def ingest(settings: config.Settings, paths: tuple[str, ...], as_json: bool) -> None:
+def ingest(settings: config.Settings, paths: tuple[str, ...], as_json: bool, outlet: str | None) -> None:
     """Read, clean and store articles from files and folders, and group them into stories.
 
     PATHS are .html/.htm(.gz) pages, .txt scraped text and .jsonl records; folders are read
     recursively. Inputs that cannot be read are recorded with the reason; the rest go on.
     """
     with _progress("ingesting", None) as advance:
-        report = api.ingest(paths, settings=settings, progress=advance)
+        report = api.ingest(paths, settings=settings, progress=advance, outlet=outlet)
     for rejection in report.rejected:
         err.print(Text.assemble(("skipped", "yellow"), f" {rejection.input}: {rejection.reason}"))
     if as_json:
@@ -298,11 +304,12 @@ def _report_rejection(source: str, rejection: Rejection, as_json: bool) -> None:
 @cli.command("clean")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one object per input (the contract).")
+@outlet_option
 @click.pass_obj
-def clean_cmd(settings: config.Settings, files: tuple[str, ...], as_json: bool) -> None:
+def clean_cmd(settings: config.Settings, files: tuple[str, ...], as_json: bool, outlet: str | None) -> None:
     """Extract the article from each FILE: body, title, dates, and what was removed and why."""
     done = 0
-    for source, outcome in api.clean_files(files, settings):
+    for source, outcome in api.clean_files(files, settings, outlet):
         if isinstance(outcome, Rejection):
             _report_rejection(source, outcome, as_json)
             continue
@@ -350,11 +357,12 @@ def cluster(settings: config.Settings, articles: str, as_json: bool, threshold: 
 @cli.command("compare")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @_report_options
+@outlet_option
 @click.pass_obj
 def compare_cmd(settings: config.Settings, files: tuple[str, ...], fmt: str | None, limit: int,
-                show_all: bool) -> None:
+                show_all: bool, outlet: str | None) -> None:
     """Compare the articles in FILES as one story."""
-    comparison = api.compare_files(files, settings)
+    comparison = api.compare_files(files, settings, outlet)
     title = next((a.title for a in comparison.articles if a.title), None)
     _render(to_report(comparison), title, fmt, None if show_all else limit)
 

@@ -58,7 +58,14 @@ class Settings:
         60.0, "Seconds a write waits while another process writes the store before it gives up (an "
         "ingest beside a running server takes turns with it batch by batch)."
     )
-    dayfirst: bool = _knob(True, "Read ambiguous numeric dates such as 06/01/2020 as day/month.")
+    dayfirst: bool = _knob(
+        True, "Read ambiguous numeric dates such as 06/01/2020 as day/month, in given dates, datelines "
+        "and article text; ISO 8601 dates (2020-01-06) are always year-month-day."
+    )
+    outlets: str = _knob(
+        "", 'JSON file mapping outlet spellings (ids, names, domains) to display names, e.g. {"hpo": '
+        '"HuffPost"}; it extends and overrides the built-in table of well-known news outlets.'
+    )
     serve_host: str = _knob(
         "127.0.0.1", "Address `storylens serve` listens on; keep loopback unless a proxy sits in front."
     )
