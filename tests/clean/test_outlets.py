@@ -59,7 +59,7 @@ def test_a_bad_mapping_file_is_named_in_the_error(tmp_path: Path, content: str) 
     ("LinkNaija | Nigeria's popular news platform: BREAKING NEWS: Chelsea sign a goalkeeper",
      ["LinkNaija | Nigeria's popular news platform", "LinkNaija"], None, "BREAKING NEWS: Chelsea sign a goalkeeper"),
     ("Ferry strike ends – Harbour Ledger", [None], "https://harbourledger.com/x", "Ferry strike ends"),
-    ("Light festival opens | Inexhibit", ["Inexhibit magazine"], "https://www.inexhibit.com/m/1", "Light festival opens"),
+    ("Light festival opens | Inexhibit", ["Inexhibit magazine"], "https://inexhibit.com/m/1", "Light festival opens"),
     ("Brexit - what happens next", ["The Guardian"], "https://www.theguardian.com/x", "Brexit - what happens next"),
     ("Milan Design Week | a light installation", ["Design Weekly"], None, "Milan Design Week | a light installation"),
     ("The Guardian view on Hong Kong: a city on the brink | Editorial", ["The Guardian"], None,
