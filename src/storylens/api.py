@@ -19,6 +19,7 @@ from typing import Any
 
 from storylens import config
 from storylens.clean import clean
+from storylens.clean.language import is_english
 from storylens.clean.outlets import OutletNames
 from storylens.compare import add_sentence_vectors, compare, story_day, to_report
 from storylens.errors import InputError, StoreError, StorylensError
@@ -84,6 +85,7 @@ class IngestReport:
     rejected: list[Rejection] = field(default_factory=list)
     stories_touched: set[str] = field(default_factory=set)
     repaired: list[str] = field(default_factory=list)  # stored earlier without a story, placed now
+    not_english: dict[str, int] = field(default_factory=dict)  # language -> added articles in it
 
 
 def ingest(paths: Iterable[str | Path], db: str | None = None, settings: config.Settings | None = None,
@@ -166,6 +168,9 @@ def _store_batch(store: SQLiteStore, placer: StoredStories, outcomes: list[Artic
     report.added += [stored_id for _, (stored_id, new) in stored if new]
     report.already_stored += [stored_id for _, (stored_id, new) in stored if not new]
     report.rejected += rejections
+    for article, _ in fresh:
+        if article.lang and not is_english(article.lang):
+            report.not_english[article.lang] = report.not_english.get(article.lang, 0) + 1
     report.stories_touched |= placed.touched
 
 

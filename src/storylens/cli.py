@@ -27,6 +27,7 @@ from rich.table import Table
 from rich.text import Text
 
 from storylens import __version__, api, config
+from storylens.clean.language import is_english
 from storylens.compare import export, to_report
 from storylens.errors import StorylensError
 from storylens.model import Analysis, Rejection, Story, iso
@@ -37,6 +38,8 @@ out = Console(soft_wrap=True, highlight=False, markup=False, emoji=False)
 err = Console(stderr=True, soft_wrap=True, highlight=False, markup=False, emoji=False)
 SOURCES = "storylens.sources"  # ctx.meta key: where each setting in force came from
 SHOW_LIMIT = 12  # items per section of `show` and `compare` in the terminal, unless --limit/--all
+ENGLISH_ONLY = ("language not English: entities, quotes and speakers are English-only and are not "
+                "looked for; sentences, dates, stories and sentence alignment still apply")
 
 
 def _emit(obj: Any) -> None:
@@ -119,9 +122,14 @@ def ingest(settings: config.Settings, paths: tuple[str, ...], as_json: bool, out
         report = api.ingest(paths, settings=settings, progress=advance, outlet=outlet)
     for rejection in report.rejected:
         err.print(Text.assemble(("skipped", "yellow"), f" {rejection.input}: {rejection.reason}"))
+    if report.not_english:
+        languages = ", ".join(f"{lang} {n}" for lang, n in sorted(report.not_english.items()))
+        err.print(f"{sum(report.not_english.values())} added articles are not in English ({languages}): "
+                  f"stored and grouped into stories; {ENGLISH_ONLY}")
     if as_json:
         _emit({"added": report.added, "already_stored": report.already_stored,
-               "rejected": [r.__dict__ for r in report.rejected], "stories": sorted(report.stories_touched)})
+               "rejected": [r.__dict__ for r in report.rejected], "stories": sorted(report.stories_touched),
+               "not_english": report.not_english})
     else:
         out.print(f"{len(report.added)} articles added, {len(report.already_stored)} already stored, "
                   f"{len(report.rejected)} rejected; {len(report.stories_touched)} stories updated "
@@ -314,15 +322,18 @@ def clean_cmd(settings: config.Settings, files: tuple[str, ...], as_json: bool, 
             _report_rejection(source, outcome, as_json)
             continue
         done += 1
+        if not is_english(outcome.lang):
+            err.print(f"{source}: {ENGLISH_ONLY}")
         if as_json:
             _emit({"input": source, "id": outcome.id, "title": outcome.title, "text": outcome.text,
                    "published": iso(outcome.published), "updated": iso(outcome.updated),
                    "outlet": outcome.outlet, "byline": outcome.byline, "url": outcome.url,
-                   "removed": [r.__dict__ for r in outcome.removed]})
+                   "lang": outcome.lang, "removed": [r.__dict__ for r in outcome.removed]})
         else:
             out.rule()
             out.print(outcome.title or "(untitled)", style="bold")
-            out.print(f"{source} · {outcome.outlet or 'outlet unknown'} · {iso(outcome.published) or 'undated'}")
+            out.print(f"{source} · {outcome.outlet or 'outlet unknown'} · {iso(outcome.published) or 'undated'}"
+                      f" · {outcome.lang or 'language unknown'}")
             out.print(outcome.text)
             out.print(f"removed {len(outcome.removed)} blocks: "
                       + ", ".join(sorted({r.reason for r in outcome.removed})), style="dim")
@@ -377,6 +388,8 @@ def analyze(settings: config.Settings, files: tuple[str, ...], as_json: bool) ->
         if isinstance(outcome, Rejection):
             _report_rejection(source, outcome, as_json)
             continue
+        if not is_english(outcome.article.lang):
+            err.print(f"{source}: {ENGLISH_ONLY}")
         if as_json:
             _emit(_analysis_json(source, outcome))
         else:
@@ -391,6 +404,7 @@ def analyze(settings: config.Settings, files: tuple[str, ...], as_json: bool) ->
 def _analysis_json(source: str, a: Analysis) -> dict[str, Any]:
     return {
         "input": source,
+        "lang": a.article.lang,
         "sentences": [{"start": s.start, "end": s.end} for s in a.sentences],
         "entities": [{"text": m.text, "label": m.label, "start": m.start, "end": m.end, "canonical": m.canonical,
                       "variant": m.variant}

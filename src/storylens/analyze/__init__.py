@@ -12,6 +12,7 @@ from storylens.analyze.dates import Written, find_dates
 from storylens.analyze.entities import find_entities
 from storylens.analyze.quotes import find_quotes
 from storylens.analyze.sentences import sentence_at, split_sentences
+from storylens.clean.language import is_english
 from storylens.model import Analysis, Article, DateRef
 
 BATCH = 8
@@ -60,12 +61,15 @@ def _analyze_chunk(job: tuple[list[Article], Written | date | None, bool]) -> li
 
 def _analyze_batch(articles: list[Article], reference: Written | date | None, dayfirst: bool
                    ) -> Iterator[Analysis]:
-    pipeline = nlp.load()
-    docs = pipeline.pipe((a.text for a in articles), batch_size=BATCH)
-    for article, doc in zip(articles, docs, strict=True):
+    """Entities and quotes come from the English spaCy pipeline, so articles in another language
+    get sentences and dates only (see `storylens.clean.language`), never English guesses."""
+    english = [is_english(a.lang) for a in articles]
+    docs = nlp.load().pipe((a.text for a, en in zip(articles, english, strict=True) if en), batch_size=BATCH)
+    for article, en in zip(articles, english, strict=True):
         sentences = split_sentences(article.text)
-        entities = find_entities(doc)
-        quotes = find_quotes(doc, sentences, entities)
+        doc = next(docs) if en else None
+        entities = find_entities(doc) if doc is not None else []
+        quotes = find_quotes(doc, sentences, entities) if doc is not None else []
         written = Written.on(article.day) if article.day else reference
         dates = [DateRef(d.start, d.end, text=d.text, date=d.date, sentence=sentence_at(sentences, d.start))
                  for d in find_dates(article.text, written, dayfirst=dayfirst, doc=doc)]

@@ -41,7 +41,7 @@ def to_report(comparison: Comparison) -> dict[str, Any]:
     """The comparison as the JSON object of the evaluation contract (CONTRACT.md, command 3)."""
     return {
         "articles": [{"id": a.id, "input": a.input, "title": a.title, "outlet": a.outlet,
-                      "published": iso(a.published)} for a in comparison.articles],
+                      "published": iso(a.published), "lang": a.lang} for a in comparison.articles],
         "sentences": [{"id": f"{a.article.id}:s{s.index}", "article": a.article.id,
                        "text": s.of(a.article.text), "start": s.start, "end": s.end}
                       for a in comparison.analyses for s in a.sentences],
