@@ -12,6 +12,8 @@ import threading
 from functools import lru_cache
 from typing import Any
 
+from storylens.errors import StorylensError
+
 # Below this probability the detector's answer is not used. On neus-train headlines (7,356, all
 # English, 20-150 characters: the hardest case) 0.5 claimed 16 as another language and 0.8 none;
 # confirmed on neus-val headlines (0 of 921) and on the full texts of every development set.
@@ -45,7 +47,10 @@ def is_english(language: str | None) -> bool:
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # ~2 s to load: only when needed
-
+    try:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier  # ~2 s to load: only when needed
+    except ImportError as err:
+        raise StorylensError(f"the language detector is not installed ({err}); run `make .venv/.installed` "
+                             "or `pip install py3langid==0.4.0`") from err
     with _lock:
         return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
