@@ -110,3 +110,27 @@ def test_every_basil_date_is_read_as_given() -> None:
         read = {a.id: a.published for a in api.jsonl_articles(path, Settings(dayfirst=dayfirst))}
         wrong = {i: (p, read[i]) for i, p in given.items() if read[i] != datetime.fromisoformat(p)}
         assert not wrong
+
+
+def _page(head: str, body: str) -> str:
+    return (f"<html><head>{head}</head><body><article><h1>Harbour wall collapses</h1>{body}"
+            f"<p>{BODY}</p><p>{BODY} The port authority said repairs would take months.</p></article></body></html>")
+
+
+@pytest.mark.parametrize(("page", "dayfirst", "expected"), [
+    (_page("", '<span class="date">06/01/2020</span>'), True, date(2020, 1, 6)),
+    (_page("", '<span class="date">06/01/2020</span>'), False, date(2020, 6, 1)),
+    (_page('<meta name="date" content="06/01/2020">', ""), False, date(2020, 6, 1)),
+    (_page('<meta property="article:published_time" content="2020-01-06T10:00:00">',
+           '<span class="date">06/01/2020</span>'), False, date(2020, 1, 6)),
+    (_page("", '<span class="date">January 6, 2020</span><p>Filed 06/01/2020</p>'), False, date(2020, 1, 6)),
+    (_page("", '<span class="date">25/12/2020</span>'), False, date(2020, 12, 25)),
+])
+def test_dayfirst_reaches_html_page_dates(tmp_path: Path, page: str, dayfirst: bool, expected: date) -> None:
+    """htmldate reads numeric dates day-first whatever the setting; a page that writes its date only
+    that way is read month-first when the setting says so."""
+    path = tmp_path / "page.html"
+    path.write_text(page)
+    ((_, article),) = api.clean_files([path], Settings(db=str(tmp_path / "x.db"), dayfirst=dayfirst))
+    assert isinstance(article, Article) and article.published is not None
+    assert article.published.date() == expected

@@ -60,6 +60,33 @@ def given_date(value: datetime | str | None, *, dayfirst: bool) -> datetime | No
     return parse_date(value, dayfirst=dayfirst) if isinstance(value, str) else value
 
 
+def as_written(found: datetime, page: str, *, dayfirst: bool) -> datetime:
+    """A date htmldate found, read in the order the `dayfirst` setting gives.
+
+    htmldate has no date-order option: it reads every ambiguous numeric date day-first. When the
+    setting is month-first, the page writes the date only as such a numeric form (no ISO 8601 or
+    month-name spelling of it anywhere) and htmldate's reading is ambiguous, the date is read
+    again month-first."""
+    if dayfirst or found.day > 12 or found.day == found.month:
+        return found
+    day, month, year = found.day, found.month, found.year
+    if f"{year:04d}-{month:02d}-{day:02d}" in page or _in_words(found, page):
+        return found
+    numeric = re.compile(rf"(?<![\d/.-])0?{day}[/.-]0?{month}[/.-](?:{year}|{year % 100:02d})(?!\d)")
+    return found.replace(month=day, day=month) if numeric.search(page) else found
+
+
+def _in_words(found: datetime, page: str) -> bool:
+    """Whether the page spells `found` with a month name ("6 January 2020", "Jan. 6, 2020")."""
+    for match in DATE_PATTERN.finditer(page):
+        text = match.group(0)
+        if re.search(r"[A-Za-z]{3}", text):
+            value = parse_date(text, dayfirst=True)  # a month name leaves no order to decide
+            if value is not None and value.date() == found.date():
+                return True
+    return False
+
+
 def header_dates(line: str, *, dayfirst: bool) -> tuple[datetime | None, datetime | None]:
     """(published, updated) from a dateline; a date after 'Updated' is the update."""
     published = updated = None

@@ -15,7 +15,7 @@ import trafilatura
 from lxml import etree
 
 from storylens.clean.boilerplate import line_reason, strip_boilerplate
-from storylens.clean.dates import given_date, parse_date
+from storylens.clean.dates import as_written, given_date, parse_date
 from storylens.errors import InputError
 from storylens.model import Article, RawDocument, Removed
 
@@ -57,9 +57,9 @@ def clean_html(doc: RawDocument, *, dayfirst: bool) -> Article:
     if not lines.kept:
         raise InputError(doc.source, "the page's main text is all page furniture")
     text = "\n\n".join(lines.kept)
-    published = (given_date(doc.published, dayfirst=dayfirst) or _page_date(tree, original=True)
+    published = (given_date(doc.published, dayfirst=dayfirst) or _page_date(tree, doc.content, True, dayfirst)
                  or parse_date(extracted.date or "", dayfirst=dayfirst) or doc.date_hint)
-    updated = _page_date(tree, original=False)
+    updated = _page_date(tree, doc.content, False, dayfirst)
     if updated is not None and (published is None or updated <= published):
         updated = None
     return Article.create(
@@ -77,10 +77,10 @@ def clean_html(doc: RawDocument, *, dayfirst: bool) -> Article:
     )
 
 
-def _page_date(tree: lxml.html.HtmlElement, original: bool) -> datetime | None:
+def _page_date(tree: lxml.html.HtmlElement, page: str, original: bool, dayfirst: bool) -> datetime | None:
     found = htmldate.find_date(tree, original_date=original, extensive_search=False,
                                outputformat="%Y-%m-%dT%H:%M:%S")
-    return datetime.fromisoformat(found) if found else None
+    return as_written(datetime.fromisoformat(found), page, dayfirst=dayfirst) if found else None
 
 
 def removed_blocks(tree: lxml.html.HtmlElement, body: str) -> list[Removed]:
