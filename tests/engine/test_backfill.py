@@ -79,7 +79,7 @@ def test_stories_told_by_two_outlets_are_analysed_for_their_comparison(archives:
     with SQLiteStore(settings.db) as store:
         compared = [s for s in store.stories() if len(set(s.outlets)) > 1]
         originals = [store.articles([a for a in s.article_ids if a not in s.duplicates]) for s in compared]
-        wanted = {a.id: version_for(a, story_day(arts)) for arts in originals for a in arts}
+        wanted = {a.id: version_for(a, story_day(arts), dayfirst=settings.dayfirst) for arts in originals for a in arts}
         found = store.analyses(wanted, {a.id: a for arts in originals for a in arts})
     assert compared and report.analysed == len(wanted) and set(found) == set(wanted)
     assert all(a.vectors is not None for a in found.values())

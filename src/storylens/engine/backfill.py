@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storylens import config
 from storylens.engine.base import Engine
@@ -23,6 +23,9 @@ from storylens.ingest.files import read_inputs
 from storylens.ingest.warc import WARC_SUFFIXES, WarcCounts, read_archive, record_offsets
 from storylens.model import Analysis, Article, Rejection
 from storylens.store import SQLiteStore
+
+if TYPE_CHECKING:
+    from storylens.analyze.dates import Written
 
 Progress = Callable[[int], None]
 FILES_PER_SLICE = 50
@@ -156,44 +159,45 @@ def backfill(inputs: Iterable[str | Path], engine: Engine, settings: config.Sett
             if progress:
                 progress(outcome.partition.records)
         report.stories_touched = assign_pending_stories(store, settings)
-        analyse_compared_stories(store, engine, report)
+        analyse_compared_stories(store, engine, report, settings.dayfirst)
     return report
 
 
-def analyse_compared_stories(store: SQLiteStore, engine: Engine, report: BackfillReport) -> None:
+def analyse_compared_stories(store: SQLiteStore, engine: Engine, report: BackfillReport, dayfirst: bool) -> None:
     """Analyse, on the engine, the articles of touched stories told by two or more outlets: what
     their comparisons need (spaCy parse, quotes, sentence vectors) is the next most expensive stage,
-    and a story told by one outlet is never compared. Stored analyses are reused, not redone."""
+    and a story told by one outlet is never compared. Stored analyses are reused, not redone.
+    `dayfirst` is the setting, for numeric dates in the text."""
     from storylens.analyze import version_for
     from storylens.compare import story_day
 
-    jobs: list[tuple[str, list[Article], date | None]] = []
+    jobs: list[tuple[str, list[Article], Written | None, bool]] = []
     for story in (store.story(i) for i in sorted(report.stories_touched)):
         if len(set(story.outlets)) < 2:
             continue
         originals = store.articles([a for a in story.article_ids if a not in story.duplicates])
         reference = story_day(originals)
-        wanted = {a.id: version_for(a, reference) for a in originals}
+        wanted = {a.id: version_for(a, reference, dayfirst=dayfirst) for a in originals}
         found = store.analyses(wanted, {a.id: a for a in originals})
         missing = [a for a in originals if a.id not in found]
         if missing:
-            jobs.append((story.id, missing, reference))
+            jobs.append((story.id, missing, reference, dayfirst))
     for outcome in engine.map(analyse_articles, jobs):
-        story_id, _, reference = outcome.partition
+        story_id, _, reference, _ = outcome.partition
         if outcome.result is None:
             report.failed_analyses.append(story_id)
             continue
-        store.save_analyses((a, version_for(a.article, reference)) for a in outcome.result)
+        store.save_analyses((a, version_for(a.article, reference, dayfirst=dayfirst)) for a in outcome.result)
         report.analysed += len(outcome.result)
 
 
-def analyse_articles(job: tuple[str, list[Article], date | None]) -> list[Analysis]:
+def analyse_articles(job: tuple[str, list[Article], Written | None, bool]) -> list[Analysis]:
     """One story's missing analyses, with sentence vectors (runs on a worker, in one process)."""
     from storylens.analyze import analyze_many
     from storylens.compare import add_sentence_vectors
 
-    _, articles, reference = job
-    analyses = list(analyze_many(articles, reference=reference, workers=1))
+    _, articles, reference, dayfirst = job
+    analyses = list(analyze_many(articles, reference=reference, workers=1, dayfirst=dayfirst))
     add_sentence_vectors(analyses)
     return analyses
 
