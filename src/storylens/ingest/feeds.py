@@ -126,9 +126,9 @@ def _json_feed(content: bytes, url: str) -> list[Entry]:
     found = []
     for item in (data.get("items") or [])[:MAX_ENTRIES]:
         if isinstance(item, dict) and str(item.get("url", "")).startswith(("http://", "https://")):
-            published = item.get("date_published")
-            found.append(Entry(item["url"], parse_date(published) if isinstance(published, str) else None,
-                               item.get("title") if isinstance(item.get("title"), str) else None))
+            published = item.get("date_published")  # RFC 3339 by the spec: year first, never day-first
+            when = parse_date(published, dayfirst=False) if isinstance(published, str) else None
+            found.append(Entry(item["url"], when, item.get("title") if isinstance(item.get("title"), str) else None))
     return found
 
 
@@ -145,7 +145,8 @@ def _sitemap(content: bytes, url: str) -> tuple[SourceKind, list[Entry]]:
             continue
         when = node.findtext(f"{_NEWS_NS}news/{_NEWS_NS}publication_date") or node.findtext(f"{_SITEMAP_NS}lastmod")
         title = node.findtext(f"{_NEWS_NS}news/{_NEWS_NS}title")
-        found.append(Entry(loc.strip(), parse_date(when) if when else None, title))
+        # W3C datetime (ISO 8601) by the sitemap protocol: year first, so the setting decides nothing
+        found.append(Entry(loc.strip(), parse_date(when, dayfirst=False) if when else None, title))
         if len(found) >= MAX_ENTRIES:
             break
     return kind, found
