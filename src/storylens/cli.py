@@ -213,37 +213,8 @@ def show(settings: config.Settings, story: str, fmt: str | None, limit: int, sho
 
 
 def _print_report(v: export.ReportView, limit: int | None) -> None:
-    """The report for a terminal: at most `limit` items a section (None: all), saying what is left out."""
-    out.rule()
-    out.print(v.title, style="bold")  # a rule would cut a long title short
-    copies = f"; {len(v.copies)} copies of them not compared again" if v.copies else ""
-    out.print(f"{len(v.articles)} articles: " + ", ".join(v.outlets) + copies)
-    _section("Digest", [_fact_text(f) for f in v.digest], None, "")
-    if limit is not None and len(v.facts) > len(v.digest):
-        out.print(f"  a digest of {len(v.digest)} of {len(v.facts)} facts; --all lists every fact", style="dim")
-    if limit is None:
-        _section("Every fact", [_fact_text(f) for f in v.facts], None, "facts")
-    _section("Where they differ", [Text(f"{d.kind}: " + "  vs  ".join(f"{o}: “{t}”" for o, t in d.values))
-                                   for d in v.differences], limit, "differences")
-    _section("Who said what", [Text(f"{q.speaker or 'unattributed'} ({q.outlet}): “{q.text}”") for q in v.quotes],
-             limit, "quotes")
-    _section("Timeline", [Text(f"{e.date}  {e.text}") for e in v.timeline], limit, "dated sentences")
-
-
-def _fact_text(fact: export.FactLine) -> Text:
-    only = "only " if fact.kind == "single" else ""
-    return Text.assemble(fact.text, (f" [{only}{'; '.join(fact.outlets)}]", "dim"))
-
-
-def _section(heading: str, items: list[Text], limit: int | None, what: str) -> None:
-    if not items:
-        return
-    out.print()
-    out.print(heading, style="bold")
-    for item in items[:limit]:
-        out.print(Text.assemble("  • ", item))
-    if limit is not None and len(items) > limit:
-        out.print(f"  … {len(items) - limit} more {what}: --limit {len(items)} or --all shows them", style="dim")
+    for line in export.terminal_lines(v, limit):
+        out.print(line)
 
 
 @cli.command()

@@ -125,3 +125,13 @@ def test_csv_cells_read_back_as_written_and_never_start_a_formula(text: str) -> 
     cell = rows[2][1]
     assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert cell in (text, f"'{text}")
+
+
+def test_terminal_lines_say_what_each_cut_section_leaves_out() -> None:
+    lines = [line.plain for line in export.terminal_lines(export.view(_report(), "Bridge"), 1)
+             if hasattr(line, "plain")]
+    assert "  … 1 more quotes: --limit 2 or --all shows them" in lines
+    assert "  a digest of 1 of 3 facts; --all lists every fact" in lines
+    every = [line.plain for line in export.terminal_lines(export.view(_report(), "Bridge"), None)
+             if hasattr(line, "plain")]
+    assert "Every fact" in every and not any("more" in line for line in every)

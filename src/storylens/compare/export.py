@@ -1,4 +1,4 @@
-"""A comparison report for people: Markdown, one self-contained HTML page, CSV of facts x outlets.
+"""A comparison report for people: the terminal, Markdown, one self-contained HTML page, CSV of facts x outlets.
 
 Every renderer reads the report dict of `to_report` (what `api.compare_story` stores and the HTTP
 API serves), through one `ReportView`, so that a stored story and files compared on the fly come
@@ -18,6 +18,8 @@ from pathlib import PurePath
 from typing import Any
 
 import jinja2
+from rich.rule import Rule
+from rich.text import Text
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,43 @@ def _md_sections(v: ReportView) -> list[tuple[str, list[str]]]:
         ("Articles", [article(a) for a in v.articles]
          + [f"- id {md(copy)}: a copy of id {md(original)}, not compared again" for copy, original in v.copies]),
     ]
+
+
+# -- terminal -------------------------------------------------------------------------------------
+def terminal_lines(v: ReportView, limit: int | None) -> list[Rule | Text]:
+    """The report for a terminal (Rich), at most `limit` items a section (None: all), each cut
+    section saying how many items it left out and how to see them. Data goes into `Text` as
+    plain text, never as Rich markup."""
+    copies = f"; {len(v.copies)} copies of them not compared again" if v.copies else ""
+    lines: list[Rule | Text] = [Rule(), Text(v.title, style="bold"),  # a titled rule would cut a long title
+                                Text(f"{len(v.articles)} articles: " + ", ".join(v.outlets) + copies)]
+    lines += _terminal_section("Digest", [_fact_text(f) for f in v.digest], None, "")
+    if limit is not None and len(v.facts) > len(v.digest):
+        lines.append(Text(f"  a digest of {len(v.digest)} of {len(v.facts)} facts; --all lists every fact",
+                          style="dim"))
+    if limit is None:
+        lines += _terminal_section("Every fact", [_fact_text(f) for f in v.facts], None, "facts")
+    differences = [Text(f"{d.kind}: " + "  vs  ".join(f"{o}: “{t}”" for o, t in d.values)) for d in v.differences]
+    lines += _terminal_section("Where they differ", differences, limit, "differences")
+    quotes = [Text(f"{q.speaker or 'unattributed'} ({q.outlet}): “{q.text}”") for q in v.quotes]
+    lines += _terminal_section("Who said what", quotes, limit, "quotes")
+    timeline = [Text(f"{e.date}  {e.text}") for e in v.timeline]
+    return lines + _terminal_section("Timeline", timeline, limit, "dated sentences")
+
+
+def _fact_text(fact: FactLine) -> Text:
+    only = "only " if fact.kind == "single" else ""
+    return Text.assemble(fact.text, (f" [{only}{'; '.join(fact.outlets)}]", "dim"))
+
+
+def _terminal_section(heading: str, items: list[Text], limit: int | None, what: str) -> list[Text]:
+    if not items:
+        return []
+    lines = [Text(""), Text(heading, style="bold"), *(Text.assemble("  • ", item) for item in items[:limit])]
+    if limit is not None and len(items) > limit:
+        lines.append(Text(f"  … {len(items) - limit} more {what}: --limit {len(items)} or --all shows them",
+                          style="dim"))
+    return lines
 
 
 # -- HTML -------------------------------------------------------------------------------------------
