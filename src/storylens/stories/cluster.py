@@ -368,6 +368,7 @@ class OnlineClusterer:
         if story._centroids is None or self.docs > story._centroids_at * 1.1 + 5:
             story._centroids = (self.word_space.vector(story.words), self.name_space.vector(story.names))
             story._centroids_at = self.docs
+            self._touched.add(story.id)  # saved with the story, so a resumed stream scores as this one does
         return story._centroids
 
     def _active(self, story: StoryState, when: datetime | None) -> bool:

@@ -25,13 +25,24 @@ _KEPT_APART = {"id", "rows"}
 def encode(story: StoryState) -> str:
     values = {f.name: _encode_value(getattr(story, f.name)) for f in fields(story)
               if f.name not in _KEPT_APART and not f.name.startswith("_")}
+    if story._centroids is not None:
+        # The centroid cache is kept too: it is refreshed only as document frequencies drift, so a
+        # stream resumed from the store must score with the same cached centroids as one that ran on.
+        values["centroids"] = {"words": story._centroids[0], "names": story._centroids[1],
+                               "at": story._centroids_at}
     return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
 
 
 def decode(story_id: str, text: str) -> StoryState:
     known = {f.name for f in fields(StoryState)}
-    values = {name: _decode_value(value) for name, value in json.loads(text).items() if name in known}
-    return StoryState(id=story_id, **values)
+    data = json.loads(text)
+    values = {name: _decode_value(value) for name, value in data.items() if name in known}
+    story = StoryState(id=story_id, **values)
+    cached = data.get("centroids")
+    if cached is not None:
+        story._centroids = (dict(cached["words"]), dict(cached["names"]))
+        story._centroids_at = int(cached["at"])
+    return story
 
 
 def _encode_value(value: Any) -> Any:
