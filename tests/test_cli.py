@@ -100,12 +100,12 @@ def test_markup_in_data_prints_as_it_is(tmp_path: Path, command: str) -> None:
     db, page, other = _markup_inputs(tmp_path)
     api.ingest([page.parent], db=db)
     story = next(s.id for s in api.stories(db=db) if s.title == MARKUP)
-    args = {"ingest": ["ingest", str(page.parent)], "stories": ["stories"], "show": ["show", story],
+    args = {"ingest": ["ingest", "--verbose", str(page.parent)], "stories": ["stories"], "show": ["show", story],
             "clean": ["clean", str(page)], "analyze": ["analyze", str(page)],
             "compare": ["compare", str(page), str(other)], "config": ["config"]}[command]
     env = {"STORYLENS_STORY_SCORER": MARKUP, "COLUMNS": "400"}  # wide enough that no cell wraps the title
     result = CliRunner(env=env).invoke(cli, ["--db", db, *args])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == (3 if command == "ingest" else 0), result.output  # ingest: a file was rejected
     expected = {"ingest": "a[/]b.html", "analyze": "x[bold]y.txt", "config": MARKUP}.get(command, MARKUP)
     assert expected in result.output
 
@@ -201,3 +201,48 @@ def test_config_file_given_after_the_command_is_shown_as_the_source(tmp_path: Pa
     result = CliRunner(env={"STORYLENS_CONFIG": ""}).invoke(cli, ["config", "--json", "--config", str(settings)])
     shown = json.loads(result.stdout)["align_threshold"]
     assert shown["value"] == 0.6 and shown["source"] == f"file {settings}"
+
+
+def ingest_with_stderr(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_ingest_folder_says_what_it_skipped_and_rejected(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SCRAPE)
+    for name in ("photo.png", "paper.pdf", "feed.rss"):
+        (folder / name).write_bytes(b"not an article")
+    (folder / "broken.html.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    (folder / "gone.html").symlink_to(tmp_path / "deleted.html")
+    db = str(tmp_path / "s.db")
+    code, out, err = ingest_with_stderr("--db", db, "ingest", str(folder))
+    assert code == 3, "some inputs were rejected: the exit status says so"
+    assert "1 articles added" in out and "2 rejected, 3 skipped" in out
+    assert "skipped 3: 3 not an article file type (--verbose lists them)" in err
+    assert "rejected 2: " in err and "1 cannot read" in err and "1 dangling symlink" in err
+    assert "photo.png" not in err
+    code, _, err = ingest_with_stderr("--db", db, "ingest", "--verbose", str(folder))
+    assert code == 3
+    for name in ("photo.png", "paper.pdf", "feed.rss", "broken.html.gz", "gone.html"):
+        assert name in err
+
+
+def test_ingest_exit_status_is_zero_when_only_other_file_types_were_skipped(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(SCRAPE)
+    (tmp_path / "notes.md").write_text("notes")
+    code, out, err = ingest_with_stderr("--db", str(tmp_path / "s.db"), "ingest", str(tmp_path))
+    assert code == 0 and "1 articles added" in out and "skipped 1: 1 not an article file type" in err
+
+
+def test_ingest_rejects_less_than_an_article_with_the_reason(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(SCRAPE)
+    (tmp_path / "one-line.txt").write_text("The council met on Tuesday to debate the budget.\n")
+    (tmp_path / "title.jsonl").write_text(json.dumps({"title": "Council approves the budget"}) + "\n")
+    code, out, _ = ingest_with_stderr("--db", str(tmp_path / "s.db"), "ingest", str(tmp_path), "--json")
+    report = json.loads(out.strip().splitlines()[-1])
+    reasons = {Path(r["input"]).name: r["reason"] for r in report["rejected"]}
+    assert code == 3 and len(report["added"]) == 1
+    assert "too short to be an article without a title" in reasons["one-line.txt"]
+    assert reasons["title.jsonl:1"] == "a title with no article text"

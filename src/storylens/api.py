@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from storylens import config
-from storylens.clean import clean
+from storylens.clean import clean, clean_or_reject
 from storylens.clean.language import is_english
 from storylens.clean.outlets import OutletNames
 from storylens.compare import add_sentence_vectors, compare, story_day, to_report
 from storylens.errors import InputError, StoreError, StorylensError
 from storylens.ingest import read_inputs
-from storylens.ingest.files import parse_jsonl
+from storylens.ingest.files import SKIPPED, parse_jsonl
 from storylens.model import Analysis, Article, Comparison, RawDocument, Rejection, Story
 from storylens.store import SQLiteStore
 from storylens.stories import StoryStream
@@ -65,10 +65,8 @@ def named(items: Iterable[RawDocument | Rejection], outlet: str | None) -> Itera
 
 
 def clean_document(doc: RawDocument, settings: config.Settings) -> Article | Rejection:
-    try:
-        return clean(doc, dayfirst=settings.dayfirst, names=OutletNames.load(settings.outlets))
-    except InputError as err:
-        return Rejection(doc.source, "clean", err.cause)
+    """The one per-document boundary (time budget, minimum article, isolation): see `clean_or_reject`."""
+    return clean_or_reject(doc, settings)
 
 
 # -- ingest -----------------------------------------------------------------------------------------
@@ -286,6 +284,8 @@ def articles_from_files(paths: Iterable[str | Path], settings: config.Settings |
                         outlet: str | None = None) -> list[Article]:
     found, rejected = [], []
     for source, outcome in clean_files(paths, settings, outlet):
+        if isinstance(outcome, Rejection) and outcome.stage == SKIPPED:
+            continue  # a file of another type in a folder
         if isinstance(outcome, Rejection):
             rejected.append(f"{source}: {outcome.reason}")
         else:

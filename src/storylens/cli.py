@@ -4,8 +4,10 @@ progress and errors on stderr, a non-zero exit status when nothing could be done
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +32,7 @@ from storylens import __version__, api, config
 from storylens.clean.language import is_english
 from storylens.compare import export, to_report
 from storylens.errors import StorylensError
+from storylens.ingest.files import SKIPPED
 from storylens.model import Analysis, Rejection, Story, iso
 
 # Article text, titles and file names are data, never Rich markup or emoji codes: with markup and
@@ -111,17 +114,27 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
 @outlet_option
+@click.option("--verbose", "-v", is_flag=True, help="List every skipped and rejected input with its reason.")
 @click.pass_obj
-def ingest(settings: config.Settings, paths: tuple[str, ...], as_json: bool, outlet: str | None) -> None:
+def ingest(settings: config.Settings, paths: tuple[str, ...], as_json: bool, outlet: str | None,
+           verbose: bool) -> None:
     """Read, clean and store articles from files and folders, and group them into stories.
 
     PATHS are .html/.htm(.gz) pages, .txt scraped text and .jsonl records; folders are read
-    recursively. Inputs that cannot be read are recorded with the reason; the rest go on.
+    recursively, and other files in them are skipped. Inputs that cannot be read, or are less
+    than an article, are rejected with the reason; the rest go on. Exit status: 0 when nothing
+    was rejected, 3 when some inputs were, 1 when nothing could be stored.
     """
     with _progress("ingesting", None) as advance:
         report = api.ingest(paths, settings=settings, progress=advance, outlet=outlet)
-    for rejection in report.rejected:
-        err.print(Text.assemble(("skipped", "yellow"), f" {rejection.input}: {rejection.reason}"))
+    skipped = [r for r in report.rejected if r.stage == SKIPPED]
+    rejected = [r for r in report.rejected if r.stage != SKIPPED]
+    if verbose:
+        for r in report.rejected:
+            err.print(f"{'skipped' if r.stage == SKIPPED else 'rejected'} {r.input}: {r.reason}")
+    for label, items in (("skipped", skipped), ("rejected", rejected)):
+        if items:
+            err.print(f"{label} {len(items)}: {_count_reasons(items)}" + ("" if verbose else " (--verbose lists them)"))
     if report.not_english:
         languages = ", ".join(f"{lang} {n}" for lang, n in sorted(report.not_english.items()))
         err.print(f"{sum(report.not_english.values())} added articles are not in English ({languages}): "
@@ -132,10 +145,17 @@ def ingest(settings: config.Settings, paths: tuple[str, ...], as_json: bool, out
                "not_english": report.not_english})
     else:
         out.print(f"{len(report.added)} articles added, {len(report.already_stored)} already stored, "
-                  f"{len(report.rejected)} rejected; {len(report.stories_touched)} stories updated "
-                  f"in {settings.db}")
-    if not report.added and not report.already_stored and report.rejected:
-        sys.exit(1)
+                  f"{len(rejected)} rejected, {len(skipped)} skipped; {len(report.stories_touched)} stories "
+                  f"updated in {settings.db}")
+    if rejected:
+        sys.exit(1 if not report.added and not report.already_stored else 3)
+
+
+def _count_reasons(rejections: list[Rejection]) -> str:
+    """'2 not an article file type, 1 dangling symlink': counts per kind of reason, largest first.
+    The kind is the reason up to its details (a colon or parenthesis)."""
+    counts = Counter(re.split(r"[:(]", r.reason, maxsplit=1)[0].strip() for r in rejections)
+    return ", ".join(f"{n} {kind}" for kind, n in counts.most_common())
 
 
 @cli.command()
@@ -274,7 +294,11 @@ def serve(settings: config.Settings, host: str | None, port: int | None, workers
 
 
 def _report_rejection(source: str, rejection: Rejection, as_json: bool) -> None:
-    """A file that failed: one line on stderr, and in JSON mode the contract's error line on stdout."""
+    """A file that failed: one line on stderr, and in JSON mode the contract's error line on stdout.
+    A file a folder held that is not an article type is no input: a line on stderr only."""
+    if rejection.stage == SKIPPED:
+        err.print(f"skipped {source}: {rejection.reason}")
+        return
     err.print(f"{source}: {rejection.reason}")
     if as_json:
         _emit({"input": source, "error": rejection.reason})

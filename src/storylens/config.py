@@ -29,6 +29,15 @@ class Settings:
     max_input_mb: float = _knob(
         20.0, "Largest input file or record read, in MiB; bigger inputs are rejected, not truncated."
     )
+    clean_budget_s: float = _knob(
+        20.0, "Seconds cleaning one document may take before it is rejected as too slow; 0 means no limit."
+    )
+    min_article_words: int = _knob(
+        3, "Fewest words of text for an input to be an article (a title alone is rejected)."
+    )
+    min_untitled_words: int = _knob(
+        50, "Fewest words for a one-paragraph page or scraped text with no title found to be an article."
+    )
     story_threshold: float = _knob(
         0.25, "Probability (0-1), from the fitted story scorer, that an article belongs to a story "
         "before it joins it; lower groups more."

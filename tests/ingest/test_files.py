@@ -18,10 +18,13 @@ def test_folder_is_read_recursively_in_sorted_order(tmp_path: Path) -> None:
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "two.txt").write_text("Second article text.")
     (tmp_path / "a.html").write_text("<html><body><p>First.</p></body></html>")
-    (tmp_path / "notes.md").write_text("ignored: not an article format")
-    docs = read(tmp_path)
+    (tmp_path / "notes.md").write_text("skipped: not an article format, but counted")
+    found = read(tmp_path)
+    docs = [d for d in found if isinstance(d, RawDocument)]
     assert [Path(d.source).name for d in docs] == ["a.html", "two.txt"]
     assert [d.kind for d in docs] == ["html", "text"]
+    (skipped,) = [r for r in found if isinstance(r, Rejection)]
+    assert skipped.stage == "discover" and skipped.input.endswith("notes.md") and ".md" in skipped.reason
 
 
 def test_gzipped_html_is_unpacked(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from storylens.clean import budget
 from storylens.clean.boilerplate import line_reason, strip_boilerplate
 from storylens.clean.dates import as_written, given_date, parse_date
 from storylens.errors import InputError
@@ -24,6 +25,10 @@ MAX_REMOVED_CHARS = 2000
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote", "td", "th",
            "dt", "dd", "caption", "summary", "pre", "address", "time"}
 _SKIP = {"script", "style", "noscript", "template", "svg", "head"}
+# Never rendered (template) or only without JavaScript (noscript, mostly "please enable
+# JavaScript"): not article text. trafilatura strips the template tag but keeps its text, and its
+# whole-body fallback reads noscript, so both are pruned before extraction.
+_NOT_RENDERED = ["//noscript", "//template"]
 _TAG_REASONS = {"nav": "navigation", "header": "page header", "footer": "page footer",
                 "aside": "sidebar", "figcaption": "photo caption", "figure": "photo caption",
                 "form": "form", "time": "dateline (kept as metadata)", "address": "byline"}
@@ -48,7 +53,10 @@ def clean_html(doc: RawDocument, *, dayfirst: bool) -> Article:
         tree = lxml.html.fromstring(doc.content)
     except (etree.ParserError, ValueError) as err:
         raise InputError(doc.source, f"cannot parse HTML: {err}") from err
-    extracted = trafilatura.bare_extraction(doc.content, url=doc.url, include_comments=False, with_metadata=True)
+    budget.check()
+    extracted = trafilatura.bare_extraction(doc.content, url=doc.url, include_comments=False, with_metadata=True,
+                                            prune_xpath=_NOT_RENDERED)
+    budget.check()
     if not isinstance(extracted, trafilatura.settings.Document) or not (extracted.text or "").strip():
         raise InputError(doc.source, "no article text found in the page",
                          "is it an index or a page that needs JavaScript?")
@@ -60,6 +68,7 @@ def clean_html(doc: RawDocument, *, dayfirst: bool) -> Article:
     published = (given_date(doc.published, dayfirst=dayfirst) or _page_date(tree, doc.content, True, dayfirst)
                  or parse_date(extracted.date or "", dayfirst=dayfirst) or doc.date_hint)
     updated = _page_date(tree, doc.content, False, dayfirst)
+    budget.check()
     if updated is not None and (published is None or updated <= published):
         updated = None
     return Article.create(
@@ -84,26 +93,66 @@ def _page_date(tree: lxml.html.HtmlElement, page: str, original: bool, dayfirst:
 
 
 def removed_blocks(tree: lxml.html.HtmlElement, body: str) -> list[Removed]:
-    """Text blocks of the page that are not in the extracted body, each with a reason."""
-    in_body = _squash(body)
+    """Text blocks of the page that are not in the extracted body, each with a reason.
+
+    Linear in the page: which blocks hold other blocks, and which sit in unrendered parts, is
+    worked out in one pass each; a block is looked up in the body from where the previous one
+    was found, as both follow the page's order."""
+    body_text = _BodyText(body)
+    containers, hidden = _block_containers(tree), _unrendered(tree)
     seen: set[str] = set()
     removed: list[Removed] = []
     for element in tree.iter(*_BLOCKS):
+        budget.check()
         if len(removed) >= MAX_REMOVED_BLOCKS:
             break
-        if any(a.tag in _SKIP for a in element.iterancestors()) or _has_block_child(element):
+        if element in hidden or element in containers:
             continue
         text = " ".join(element.text_content().split())
         key = _squash(text)
-        if len(key) < 3 or key in seen or key in in_body:
+        if len(key) < 3 or key in seen or body_text.has(key):
             continue
         seen.add(key)
         removed.append(Removed(text[:MAX_REMOVED_CHARS], _reason_for(element, text)))
     return removed
 
 
-def _has_block_child(element: lxml.html.HtmlElement) -> bool:
-    return any(child.tag in _BLOCKS for child in element.iterdescendants())
+class _BodyText:
+    """The extracted body, squashed, searched from a cursor that follows the page order."""
+
+    def __init__(self, body: str) -> None:
+        self.text = _squash(body)
+        self.cursor = 0
+
+    def has(self, key: str) -> bool:
+        found = self.text.find(key, self.cursor)
+        if found < 0:
+            found = self.text.find(key, 0, self.cursor + len(key))
+        if found < 0:
+            return False
+        self.cursor = max(self.cursor, found)
+        return True
+
+
+def _block_containers(tree: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+    """Elements with a block element somewhere below them (each ancestor chain walked once)."""
+    containers: set[lxml.html.HtmlElement] = set()
+    for element in tree.iter(*_BLOCKS):
+        for ancestor in element.iterancestors():
+            if ancestor in containers:
+                break
+            containers.add(ancestor)
+    return containers
+
+
+def _unrendered(tree: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+    """Elements inside script, style, noscript, template, svg or head."""
+    hidden: set[lxml.html.HtmlElement] = set()
+    for top in tree.iter(*_SKIP):
+        if top not in hidden:
+            hidden.update(top.iterdescendants())
+            hidden.add(top)
+    return hidden
 
 
 def _reason_for(element: lxml.html.HtmlElement, text: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storylens.clean.boilerplate import TERMINAL, line_reason, strip_boilerplate
+from storylens.clean.boilerplate import ends_like_sentence, line_reason, strip_boilerplate
 from storylens.clean.dates import given_date, header_dates, is_dateline
 from storylens.errors import InputError
 from storylens.model import Article, RawDocument, Removed
@@ -53,4 +53,4 @@ def _looks_like_title(line: str) -> bool:
     words = len(line.split())
     if not 2 <= words <= TITLE_MAX_WORDS or line_reason(line, near_top=True):
         return False
-    return not TERMINAL.search(line) or line.endswith(("?", "!", "'", "’", '"', "”"))
+    return not ends_like_sentence(line) or line.endswith(("?", "!", "'", "’", '"', "”"))

@@ -17,9 +17,12 @@ def decode(raw: bytes, source: str, is_html: bool = False) -> str:
     """Decode `raw` as UTF-8, the declared charset, or the detected one, in that order."""
     if not raw.strip():
         raise InputError(source, "empty input", "nothing to read")
+    text = None
     if b"\x00" in raw[:65536] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(source, "binary content (NUL bytes), not text or HTML", "is it the right file?")
-    text = _try_utf8(raw)
+        text = _try_utf16_32(raw)
+        if text is None:
+            raise InputError(source, "binary content (NUL bytes), not text or HTML", "is it the right file?")
+    text = text if text is not None else _try_utf8(raw)
     if text is None and is_html:
         text = _try_declared(raw)
     if text is None:
@@ -38,6 +41,33 @@ def _try_utf8(raw: bytes) -> str | None:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
+
+
+def _try_utf16_32(raw: bytes) -> str | None:
+    """UTF-32 or UTF-16 without a byte order mark, told apart from binary by where the NUL
+    bytes fall: text in these encodings has them at fixed positions of each code unit (the high
+    bytes of Latin letters, digits and spaces), binary data anywhere. charset_normalizer does
+    not try BOM-less UTF-16/32, and NUL bytes otherwise mean binary."""
+    sample = raw[: 65536 - 65536 % 4]
+    zeros = [sample[i::4].count(0) / max(1, len(sample[i::4])) for i in range(4)]
+    candidates = []
+    if min(zeros[1:]) > 0.9 and zeros[0] < 0.01:
+        candidates.append("utf-32-le")
+    if min(zeros[:3]) > 0.9 and zeros[3] < 0.01:
+        candidates.append("utf-32-be")
+    even, odd = (zeros[0] + zeros[2]) / 2, (zeros[1] + zeros[3]) / 2
+    if odd > 0.1 and even < 0.01:
+        candidates.append("utf-16-le")
+    if even > 0.1 and odd < 0.01:
+        candidates.append("utf-16-be")
+    for encoding in candidates:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    return None
 
 
 def _try_declared(raw: bytes) -> str | None:

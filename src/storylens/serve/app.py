@@ -8,7 +8,6 @@ the API is read-only.
 
 from __future__ import annotations
 
-import json
 import secrets
 import threading
 from collections import OrderedDict
@@ -27,8 +26,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from storylens import __version__, api, config
 from storylens.analyze import analyze
 from storylens.errors import InputError, NotFoundError, StorylensError
-from storylens.ingest.files import record_to_document
-from storylens.model import Analysis, Article, RawDocument, Rejection, SourceState, Story, iso
+from storylens.ingest.files import parse_records
+from storylens.model import Analysis, Article, SourceState, Story, iso
 from storylens.serve import views
 from storylens.store import SQLiteStore
 
@@ -206,17 +205,9 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
         _check_token(request, s.serve_token)
         body = await _read_bounded(request, int(s.max_input_mb * 2**20))
         try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as err:
-            raise ApiError(400, "bad_json", f"the body is not JSON: {err}") from err
-        records = payload if isinstance(payload, list) else [payload]
-        documents: list[RawDocument | Rejection] = []
-        for n, record in enumerate(records):
-            where = f"request[{n}]"
-            try:
-                documents.append(record_to_document(record, where))
-            except InputError as err:
-                documents.append(Rejection(where, "ingest", err.cause))
+            documents = parse_records(body)  # as a JSONL file's lines are read
+        except InputError as err:
+            raise ApiError(400, "bad_json", err.cause) from err
         report = api.ingest_documents(documents, s)
         return {"added": report.added, "already_stored": report.already_stored,
                 "rejected": [{"input": r.input, "reason": r.reason} for r in report.rejected],
