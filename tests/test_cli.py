@@ -230,9 +230,11 @@ def test_ingest_folder_says_what_it_skipped_and_rejected(tmp_path: Path) -> None
 
 
 def test_ingest_exit_status_is_zero_when_only_other_file_types_were_skipped(tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_text(SCRAPE)
-    (tmp_path / "notes.md").write_text("notes")
-    code, out, err = ingest_with_stderr("--db", str(tmp_path / "s.db"), "ingest", str(tmp_path))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SCRAPE)
+    (folder / "notes.md").write_text("notes")
+    code, out, err = ingest_with_stderr("--db", str(tmp_path / "s.db"), "ingest", str(folder))
     assert code == 0 and "1 articles added" in out and "skipped 1: 1 not an article file type" in err
 
 

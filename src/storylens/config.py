@@ -36,7 +36,7 @@ class Settings:
         3, "Fewest words of text for an input to be an article (a title alone is rejected)."
     )
     min_untitled_words: int = _knob(
-        50, "Fewest words for a one-paragraph page or scraped text with no title found to be an article."
+        25, "Fewest words for a one-paragraph page or scraped text with no title found to be an article."
     )
     story_threshold: float = _knob(
         0.25, "Probability (0-1), from the fitted story scorer, that an article belongs to a story "
