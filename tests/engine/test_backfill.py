@@ -94,3 +94,13 @@ def test_a_failing_partition_is_reported_not_dropped() -> None:
     outcomes = {o.partition: o for o in LocalEngine().map(fragile, [1, 2, 3])}
     assert outcomes[1].result == 10 and outcomes[3].result == 30
     assert outcomes[2].result is None and "worker lost its disk" in (outcomes[2].error or "")
+
+
+def test_every_page_ends_added_already_stored_or_rejected(archives: list[Path], tmp_path: Path) -> None:
+    settings = Settings(db=str(tmp_path / "c.db"), backfill_slice_records=4)
+    first = backfill(archives[:1], LocalEngine(), settings)
+    second = backfill(archives, LocalEngine(), settings)  # the first archive's slices are skipped
+    pages = first.counts.pages + second.counts.pages
+    assert pages == len(first.added) + len(second.added) + len(first.already_stored) + len(second.already_stored) \
+        + len([r for r in first.rejected + second.rejected if r.stage != "ingest"])
+    assert set(first.added).isdisjoint(second.added) and stored(settings)[0] == set(first.added) | set(second.added)

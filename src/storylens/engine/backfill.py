@@ -207,8 +207,12 @@ def _store_outcome(store: SQLiteStore, piece: Slice, result: SliceResult | None,
     if result is None:
         report.failed_slices.append((piece, error or "failed"))
         return
-    added = set(store.add_slice(piece.key, result.articles, result.rejections))
-    report.added += [a.id for a in result.articles if a.id in added]
-    report.already_stored += [a.id for a in result.articles if a.id not in added]
+    for outcome in store.add_slice(piece.key, result.articles, result.rejections):
+        if isinstance(outcome, Rejection):
+            report.rejected.append(outcome)
+        elif outcome[1]:
+            report.added.append(outcome[0])  # the stored id: a reused id gets a suffix
+        else:
+            report.already_stored.append(outcome[0])
     report.rejected += result.rejections
     report.counts.add(result.counts)

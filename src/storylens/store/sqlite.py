@@ -201,15 +201,19 @@ class SQLiteStore(StoryStateTables):
     def _id_taken(self, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
-    def add_slice(self, key: str, articles: list[Article], rejections: list[Rejection]) -> list[str]:
+    def add_slice(self, key: str, articles: list[Article], rejections: list[Rejection]
+                  ) -> list[tuple[str, bool] | Rejection]:
         """A backfill slice's articles and rejections, and the note that it is done, all at once:
-        a crash leaves the slice either wholly stored or to be read again."""
+        a crash leaves the slice either wholly stored or to be read again. Returns what
+        `store_articles` returns for each article (an article the database refuses is recorded
+        as a rejection too)."""
         with self.transaction() as db:
-            added = [o[0] for o in self.store_articles(articles) if not isinstance(o, Rejection) and o[1]]
-            self._insert_rejections(db, rejections)
+            outcomes = self.store_articles(articles)
+            refused = [o for o in outcomes if isinstance(o, Rejection)]
+            self._insert_rejections(db, rejections + refused)
             db.execute("INSERT OR REPLACE INTO backfill_slices (key, articles, rejected) VALUES (?, ?, ?)",
-                       (key, len(articles), len(rejections)))
-        return added
+                       (key, len(articles), len(rejections) + len(refused)))
+        return outcomes
 
     def done_slices(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT key FROM backfill_slices")}
