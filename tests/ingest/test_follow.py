@@ -229,3 +229,27 @@ def test_the_sources_page_shows_each_sources_health_escaped(tmp_path: Path, site
     assert {src["url"] for src in sources} == {site.base + "/feed.xml", site.base + "/x.xml?<script>"}
     assert all(src["failures"] == 1 and src["last_error"] for src in sources)
     assert "not a readable feed" in page and "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_a_stop_request_ends_the_poll_after_the_article_in_hand(tmp_path: Path, site: NewsSite) -> None:
+    import threading
+
+    stop = threading.Event()
+    publish(site, "/a1", "/a3")
+    second = site.routes["/a1"]
+
+    def stop_while_serving(headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        stop.set()  # SIGTERM arrives while the first article is being fetched
+        return second(headers)
+
+    site.routes["/a1"] = stop_while_serving
+    site.page("/feed.xml", rss(site.base, [("/a1", "One", None), ("/a3", "Three", None)]), "application/rss+xml")
+    s = settings_for(tmp_path, site)
+    (report,) = follow([site.base + "/feed.xml"], s, once=True, stop=stop)
+    with SQLiteStore(s.db) as store:
+        (state,) = store.sources()
+        fetched = store.fetched([f"{site.base}/a1", f"{site.base}/a3"])
+    assert len(report.added) == 1 and site.hits("/a3") == 0
+    assert fetched == {f"{site.base}/a1"} and state.last_poll is not None
+    (resumed,) = follow([site.base + "/feed.xml"], s, once=True)
+    assert len(resumed.added) == 1 and site.hits("/a1") == 1 and site.hits("/a3") == 1
