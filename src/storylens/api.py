@@ -304,6 +304,22 @@ def compare_files(paths: Iterable[str | Path], settings: config.Settings | None 
     return compare(articles, s.align_threshold, dayfirst=s.dayfirst)
 
 
+def compare_each(folder: str | Path, settings: config.Settings | None = None
+                 ) -> Iterator[tuple[str, Comparison | StorylensError]]:
+    """(subfolder name, comparison or the error) for every subfolder of `folder`, each compared as
+    one story, in name order: one process (models loaded once) for a whole evaluation set, and one
+    unreadable story does not stop the others (contract command 5)."""
+    s = _settings(settings)
+    root = Path(folder)
+    if not root.is_dir():
+        raise StorylensError(f"{folder}: not a folder; --each takes a folder of story folders")
+    for sub in sorted(p for p in root.iterdir() if p.is_dir()):
+        try:
+            yield sub.name, compare_files([sub], s)
+        except StorylensError as err:
+            yield sub.name, err
+
+
 def compare_story(story_id: str, db: str | None = None, settings: config.Settings | None = None
                   ) -> tuple[Story, dict[str, Any]]:
     """A stored story's comparison report, computed once and kept until the story changes."""

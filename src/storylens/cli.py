@@ -361,16 +361,45 @@ def cluster(settings: config.Settings, articles: str, as_json: bool, threshold: 
 
 
 @cli.command("compare")
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, type=click.Path())
+@click.option("--each", type=click.Path(), default=None,
+              help="Compare every subfolder of this folder as one story (with --json, one line each).")
 @_report_options
 @outlet_option
 @click.pass_obj
-def compare_cmd(settings: config.Settings, files: tuple[str, ...], fmt: str | None, limit: int,
-                show_all: bool, outlet: str | None) -> None:
-    """Compare the articles in FILES as one story."""
+def compare_cmd(settings: config.Settings, files: tuple[str, ...], each: str | None, fmt: str | None,
+                limit: int, show_all: bool, outlet: str | None) -> None:
+    """Compare the articles in FILES as one story (or, with --each DIR, each subfolder of DIR)."""
+    if each is not None:
+        if files:
+            raise click.UsageError("give FILES or --each DIR, not both")
+        _compare_each(settings, each, fmt, None if show_all else limit)
+        return
+    if not files:
+        raise click.UsageError("give two or more article FILES, or --each DIR")
     comparison = api.compare_files(files, settings, outlet)
     title = next((a.title for a in comparison.articles if a.title), None)
     _render(to_report(comparison), title, fmt, None if show_all else limit)
+
+
+def _compare_each(settings: config.Settings, folder: str, fmt: str | None, limit: int | None) -> None:
+    """One report per story folder, in one process; a folder that fails is reported and skipped."""
+    failed = done = 0
+    for group, outcome in api.compare_each(folder, settings):
+        if isinstance(outcome, StorylensError):
+            failed += 1
+            if fmt == "json":
+                _emit({"group": group, "error": str(outcome)})
+            err.print(f"{group}: {outcome}", markup=False)
+            continue
+        done += 1
+        if fmt == "json":
+            _emit({**to_report(outcome), "group": group})
+        else:
+            _render(to_report(outcome), group, fmt, limit)
+    err.print(f"{done} stories compared, {failed} failed", markup=False)
+    if done == 0:
+        sys.exit(1)
 
 
 @cli.command()

@@ -61,7 +61,8 @@ class Settings:
         0.7, "Estimated Jaccard similarity of word 5-gram sets above which two articles are duplicates."
     )
     align_threshold: float = _knob(
-        0.3, "Similarity (0-1) two sentences need to be reported as the same fact in a comparison."
+        0.25, "Similarity (0-1) two sentences need to be reported as the same fact in a comparison "
+        "(each is also the other's best match in its article, or nearly)."
     )
     lock_wait_seconds: float = _knob(
         60.0, "Seconds a write waits while another process writes the store before it gives up (an "

@@ -231,9 +231,14 @@ class Value:
 
 @dataclass
 class Discrepancy:
+    """A detail the articles give differently. `confidence` (0-1) orders them, strongest first;
+    `evidence` are the sentences a reader checks it against, one or more per article."""
+
     kind: str
     values: list[Value]
     note: str | None = None
+    confidence: float = 0.0
+    evidence: list[SentenceRef] = field(default_factory=list)
 
 
 @dataclass

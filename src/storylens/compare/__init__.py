@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from storylens.analyze import Written, analyze_many
-from storylens.compare.align import add_sentence_vectors, align
+from storylens.compare.align import AlignSettings, add_sentence_vectors, align
 from storylens.compare.digest import digest_lines
 from storylens.compare.discrepancies import find_discrepancies
 from storylens.compare.quotematch import QuoteMatches
@@ -20,7 +20,7 @@ def story_day(articles: list[Article]) -> Written | None:
     return Written(min(days), max(days)) if days else None
 
 
-def compare(articles: list[Article], align_threshold: float = 0.3,
+def compare(articles: list[Article], align_threshold: float | None = None,
             analyses: list[Analysis] | None = None, *, dayfirst: bool = True) -> Comparison:
     """Compare the articles of one story; pass `analyses` (in article order) to reuse stored ones.
     `dayfirst` is the setting for ambiguous numeric dates in the text."""
@@ -28,17 +28,19 @@ def compare(articles: list[Article], align_threshold: float = 0.3,
         analyses = list(analyze_many(articles, reference=story_day(articles), dayfirst=dayfirst))
     add_sentence_vectors(analyses)
     matches = QuoteMatches(analyses)
-    facts, sims, refs = align(analyses, align_threshold, matches)
+    settings = AlignSettings() if align_threshold is None else AlignSettings(threshold=align_threshold)
+    facts, sims, refs = align(analyses, settings, matches)
     return Comparison(
         analyses=analyses,
         facts=facts,
-        discrepancies=find_discrepancies(analyses, sims, refs, matches),
+        discrepancies=find_discrepancies(analyses, facts, sims, refs, matches),
         timeline=build_timeline(analyses),
     )
 
 
 def to_report(comparison: Comparison) -> dict[str, Any]:
     """The comparison as the JSON object of the evaluation contract (CONTRACT.md, command 3)."""
+    texts = {f"{a.article.id}:s{s.index}": s.of(a.article.text) for a in comparison.analyses for s in a.sentences}
     return {
         "articles": [{"id": a.id, "input": a.input, "title": a.title, "outlet": a.outlet,
                       "published": iso(a.published), "lang": a.lang} for a in comparison.articles],
@@ -47,8 +49,9 @@ def to_report(comparison: Comparison) -> dict[str, Any]:
                       for a in comparison.analyses for s in a.sentences],
         "facts": [{"kind": f.kind, "sentences": [r.key for r in f.sentences], "score": round(f.score, 3)}
                   for f in comparison.facts],
-        "discrepancies": [{"kind": d.kind, "note": d.note,
-                           "values": [{"article": v.article, "text": v.text} for v in d.values]}
+        "discrepancies": [{"kind": d.kind, "note": d.note, "confidence": round(d.confidence, 3),
+                           "values": [{"article": v.article, "text": v.text} for v in d.values],
+                           "evidence": [{"sentence": r.key, "text": texts[r.key]} for r in d.evidence]}
                           for d in comparison.discrepancies],
         "quotes": [{"article": a.article.id, "sentence": f"{a.article.id}:s{q.sentence}", "speaker": q.speaker,
                     "text": q.text, "cue": q.cue, "start": q.start, "end": q.end}

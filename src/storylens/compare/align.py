@@ -10,6 +10,8 @@ long sentence can report what two short ones do).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from itertools import combinations
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -53,13 +55,13 @@ def add_sentence_vectors(analyses: list[Analysis]) -> None:
         at += len(a.sentences)
 
 
-def embedding_similarity(analyses: list[Analysis]) -> np.ndarray:
+def embedding_similarity(analyses: list[Analysis], offset: float = EMBEDDING_OFFSET) -> np.ndarray:
     add_sentence_vectors(analyses)
     rows = [a.vectors for a in analyses if len(a.sentences)]
     if not rows:
         return np.zeros((0, 0))
     vectors = np.vstack(rows)
-    return np.clip(vectors @ vectors.T - EMBEDDING_OFFSET, 0.0, 1.0)
+    return np.clip(vectors @ vectors.T - offset, 0.0, 1.0)
 
 
 def lexical_similarity(matches: QuoteMatches, refs: list[tuple[SentenceRef, str]]) -> np.ndarray:
@@ -78,23 +80,32 @@ def quote_similarity(matches: QuoteMatches, refs: list[tuple[SentenceRef, str]])
     return out
 
 
-def align(analyses: list[Analysis], threshold: float,
+@dataclass(frozen=True)
+class AlignSettings:
+    """The constants of alignment, calibrated by tools/fit_align.py on ecbplus-align-dev (chosen on
+    one half of its story clusters, checked on the other) and confirmed on the seeds."""
+
+    threshold: float = 0.25
+    # A sentence links to its best match in another article and to others within this much of it:
+    # one claim is reported once per article, unless a long sentence truly carries two.
+    margin: float = 0.2
+    embedding_offset: float = EMBEDDING_OFFSET
+
+
+def align(analyses: list[Analysis], settings: AlignSettings | float,
           matches: QuoteMatches | None = None) -> tuple[list[Fact], np.ndarray, list]:
-    """Shared facts (a sentence with its matches in other articles) and single-source facts.
+    """Shared facts (sentences of different articles making one claim) and single-source facts.
 
     Also returns the lexical similarity matrix: discrepancy rules compare details only inside
     sentences that share words, where a different number is a real disagreement.
     """
+    if not isinstance(settings, AlignSettings):
+        settings = AlignSettings(threshold=settings)
     refs = sentence_refs(analyses)
     lexical = lexical_similarity(matches or QuoteMatches(analyses), refs)
-    sims = np.maximum(lexical, embedding_similarity(analyses))
+    sims = np.maximum(lexical, embedding_similarity(analyses, settings.embedding_offset))
     articles = [r.article for r, _ in refs]
-    groups: list[frozenset[int]] = []
-    for i in range(len(refs)):
-        partners = [j for j in range(len(refs)) if articles[j] != articles[i] and sims[i, j] >= threshold]
-        if partners:
-            groups.append(frozenset([i, *partners]))
-    groups = _maximal(groups)
+    groups = claim_groups(sims, articles, settings)
     facts = [Fact("shared", [refs[n][0] for n in sorted(g)], score=_mean_pair(sims, g, articles))
              for g in groups]
     aligned = set().union(*groups) if groups else set()
@@ -105,13 +116,55 @@ def align(analyses: list[Analysis], threshold: float,
     return facts + singles, lexical, refs
 
 
-def _maximal(groups: list[frozenset[int]]) -> list[frozenset[int]]:
-    unique = sorted(set(groups), key=len, reverse=True)
-    kept: list[frozenset[int]] = []
-    for g in unique:
-        if not any(g <= k for k in kept):
-            kept.append(g)
-    return kept
+def claim_links(sims: np.ndarray, articles: list[str], settings: AlignSettings) -> list[tuple[float, int, int]]:
+    """(similarity, i, j) for sentence pairs of two articles that are each other's best match, or
+    within `margin` of it, and reach the threshold; strongest first.
+
+    Mutual best matching is what keeps a fact at the grain of one claim: in a story every sentence
+    is somewhat similar to many, and a threshold alone lets one sentence gather the whole topic.
+    """
+    ids = np.array(articles)
+    links = []
+    for a, b in combinations(sorted(set(articles)), 2):
+        rows, cols = np.flatnonzero(ids == a), np.flatnonzero(ids == b)
+        block = sims[np.ix_(rows, cols)]
+        if block.size == 0:
+            continue
+        near_row = block >= block.max(axis=1, keepdims=True) - settings.margin
+        near_col = block >= block.max(axis=0, keepdims=True) - settings.margin
+        for r, c in zip(*np.nonzero(near_row & near_col & (block >= settings.threshold)), strict=True):
+            links.append((float(block[r, c]), int(rows[r]), int(cols[c])))
+    links.sort(key=lambda t: (-t[0], t[1], t[2]))
+    return links
+
+
+def claim_groups(sims: np.ndarray, articles: list[str], settings: AlignSettings) -> list[frozenset[int]]:
+    """Links grown into facts, strongest first, by complete linkage with one sentence per article:
+    a sentence joins a fact only when it reaches the threshold with every member and its article
+    has no sentence there yet, so no fact drifts along a chain or gathers a whole topic. A long
+    sentence linked to two claims of another article sits in two facts."""
+    facts: list[set[int]] = []
+    member_of: dict[int, list[int]] = {}
+    for _, i, j in claim_links(sims, articles, settings):
+        held = member_of.get(i, []) + member_of.get(j, [])
+        if any(i in facts[f] and j in facts[f] for f in held):
+            continue
+        target = next((f for f in held if _may_join(facts[f], j if i in facts[f] else i, sims, articles,
+                                                     settings.threshold)), None)
+        if target is None:
+            facts.append({i, j})
+            target = len(facts) - 1
+        for n in facts[target] | {i, j}:
+            if n not in facts[target]:
+                facts[target].add(n)
+            if target not in member_of.setdefault(n, []):
+                member_of[n].append(target)
+    return sorted((frozenset(f) for f in facts), key=min)
+
+
+def _may_join(fact: set[int], n: int, sims: np.ndarray, articles: list[str], threshold: float) -> bool:
+    return (articles[n] not in {articles[m] for m in fact}
+            and all(sims[n, m] >= threshold for m in fact))
 
 
 def _mean_pair(sims: np.ndarray, group: frozenset[int], articles: list[str]) -> float:

@@ -1,68 +1,140 @@
-"""Details the articles give differently: quote wording, name spelling, numbers, negation.
+"""Details the articles give differently: quote wording, attribution, name spelling, numbers,
+negation and dates.
 
-Precision matters more than volume, so each rule only fires on strong evidence: quotations that
-are clearly the same quotation, names that differ by a letter or two in one word, numbers and
-negations inside sentences that clearly report the same fact.
+Precision matters more than volume (a reader acts on each one), so each rule only fires on strong
+evidence: quotations that are clearly the same quotation, names that differ by a letter or two in
+one word, and numbers, negations and dates inside sentences that make the same claim. Each
+discrepancy carries the sentences it was found in and a confidence, and they are returned
+strongest first.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from itertools import combinations
 
 import numpy as np
 from rapidfuzz import fuzz
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from storylens.compare.quotematch import QuoteMatches
-from storylens.model import Analysis, Discrepancy, SentenceRef, Value
+from storylens.compare.dateslots import DateSlot, event_slots
+from storylens.compare.quotematch import QuotedIn, QuoteMatches
+from storylens.model import Analysis, Discrepancy, Fact, SentenceRef, Value
 
 SAME_QUOTE = 80        # partial ratio: the two quotations are versions of one
 MAX_EDIT_WORDS = 3     # a wording difference is a few words; more is a different quotation
 MAX_EDITS = 2
-SAME_NUMBER_FACT = 0.3  # sentence similarity for the number check (the unit must match too)
-SAME_FACT = 0.5        # sentence similarity for the negation and date checks
+SAME_WORDS = 0.5       # lexical similarity at which sentences outside one fact still state one claim
+SAME_DETAIL = 0.4      # similarity of two sentences whose numbers and dates are compared
 SAME_ATTRIBUTED_QUOTE = 90  # partial ratio: one quotation, checked for who it is given to
 NAME_LETTERS = 80      # ratio between two spellings of one word of a name
-NEGATION = re.compile(r"\b(?:not|no|never|none|nor|denied|denies|deny|refused|rejected)\b|n't\b", re.I)
+SAME_SENTENCE_FRAME = 0.6  # share of words two sentences must have in common for a negation flip
+NEGATION = re.compile(r"^(?:not|no|never|none|nor|neither|nobody|nothing|denied|denies|deny|denying|"
+                      r"refused|refuses|rejected|rejects)$", re.I)
 NUMBER = re.compile(r"\b(\d[\d,.]*\d|\d)\s*(%|per cent|percent|million|billion|thousand|[a-z]+)", re.I)
+# Contractions are spelled out before negations are compared: "We're asking" is "We are asking",
+# and "don't" carries a "not" just as "do not" does.
+CONTRACTIONS = [(re.compile(p, re.I), r) for p, r in (
+    (r"\bwon['’]t\b", "will not"), (r"\bcan['’]t\b", "can not"), (r"\bshan['’]t\b", "shall not"),
+    (r"n['’]t\b", " not"), (r"['’]re\b", " are"), (r"['’]ll\b", " will"), (r"['’]ve\b", " have"),
+    (r"\b(I)['’]m\b", r"\1 am"), (r"['’]d\b", " would"))]
 _WORD = re.compile(r"[\w'’-]+")
+MONTH_NAME = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+                        r"December)\b")
 
 
-def find_discrepancies(analyses: list[Analysis], sims: np.ndarray, refs: list[tuple[SentenceRef, str]],
-                       matches: QuoteMatches | None = None) -> list[Discrepancy]:
+def find_discrepancies(analyses: list[Analysis], facts: list[Fact], lexical: np.ndarray,
+                       refs: list[tuple[SentenceRef, str]], matches: QuoteMatches | None = None
+                       ) -> list[Discrepancy]:
+    """Every discrepancy found, one per kind and values, strongest first."""
     matches = matches or QuoteMatches(analyses)
-    found = (quote_wording(matches) + quote_attribution(matches) + name_spelling(analyses)
-             + fact_details(sims, refs) + fact_dates(analyses, sims, refs))
+    by_id = {a.article.id: a for a in analyses}
+    claims = list(same_claim_pairs(facts, lexical, refs))
+    texts = {ref.key: text for ref, text in refs}
+    found = (quote_wording(matches) + quote_attribution(matches, by_id) + name_spelling(analyses)
+             + fact_numbers(claims, texts, by_id) + negations(claims, texts) + fact_dates(claims, by_id))
     unique: dict[tuple, Discrepancy] = {}
-    for d in found:
+    for d in sorted(found, key=lambda d: -d.confidence):
         key = (d.kind, frozenset((v.article, _fold(v.text)) for v in d.values))
         unique.setdefault(key, d)
-    return list(unique.values())
+    return sorted(unique.values(), key=lambda d: -d.confidence)
+
+
+def same_claim_pairs(facts: list[Fact], lexical: np.ndarray, refs: list[tuple[SentenceRef, str]]
+                     ) -> Iterator[tuple[SentenceRef, SentenceRef, float]]:
+    """(sentence, sentence, similarity) of different articles that state one claim: members of one
+    shared fact, or sentences sharing most of their words; earlier article first, each pair once."""
+    seen: set[tuple[str, str]] = set()
+    for fact in facts:
+        if fact.kind == "shared":
+            for x, y in combinations(fact.sentences, 2):
+                if x.article != y.article and (x.key, y.key) not in seen:
+                    seen.add((x.key, y.key))
+                    yield x, y, fact.score
+    for i, j in zip(*np.nonzero(np.triu(lexical, 1) >= SAME_WORDS), strict=True):
+        (x, _), (y, _) = refs[i], refs[j]
+        if x.article != y.article and (x.key, y.key) not in seen:
+            seen.add((x.key, y.key))
+            yield x, y, float(lexical[i, j])
 
 
 def quote_wording(matches: QuoteMatches) -> list[Discrepancy]:
     out = []
-    for x, y in matches.pairs(SAME_QUOTE):
+    for x, y, score in matches.scored(SAME_QUOTE):
         if x.folded == y.folded:
             continue
         for left, right in word_differences(x.quote.text, y.quote.text):
             out.append(Discrepancy("quote_wording", [Value(x.article, left), Value(y.article, right)],
-                                   note=f"quoted differently: {x.quote.speaker or 'unknown speaker'}"))
+                                   note=f"quoted differently: {x.quote.speaker or 'unknown speaker'}",
+                                   confidence=score / 100, evidence=_quote_sentences(x, y)))
     return out
 
 
-def quote_attribution(matches: QuoteMatches) -> list[Discrepancy]:
-    """One quotation (six words or more, nearly the same words) given to two different speakers."""
+def quote_attribution(matches: QuoteMatches, by_id: dict[str, Analysis]) -> list[Discrepancy]:
+    """One quotation (six words or more, nearly the same words) given to two different people, each
+    named in the quotation's own sentence: a speaker inferred from an earlier paragraph ("she told
+    reporters") is too often someone else to accuse an outlet of misattributing."""
     out = []
-    for x, y in matches.pairs(SAME_ATTRIBUTED_QUOTE):
+    for x, y, score in matches.scored(SAME_ATTRIBUTED_QUOTE):
         sx, sy = x.quote.speaker or "", y.quote.speaker or ""
         if min(len(x.quote.text.split()), len(y.quote.text.split())) < 6 or not _named(sx) or not _named(sy) \
                 or _same_person(sx, sy):
             continue
+        if not (_named_beside(by_id[x.article], x) and _named_beside(by_id[y.article], y)):
+            continue
         out.append(Discrepancy("attribution", [Value(x.article, sx), Value(y.article, sy)],
-                               note=f"“{_shorten(x.quote.text)}” said by different people"))
+                               note=f"“{_shorten(x.quote.text)}” said by different people",
+                               confidence=0.9 * score / 100, evidence=_quote_sentences(x, y)))
     return out
+
+
+def _named_beside(analysis: Analysis, quoted: QuotedIn) -> bool:
+    """Whether the speaker is named, in the quotation's own sentence, as the subject of its speech
+    verb ("…," Manley said; said Jim Manley): not a pronoun resolved from an earlier paragraph,
+    nor a name that only stands near the cue ("He accused Obama of…, saying")."""
+    from storylens.analyze.nlp import load
+
+    q = quoted.quote
+    if not q.cue or not q.speaker:
+        return False
+    sentence = analysis.sentences[q.sentence]
+    doc = load()(analysis.article.text[sentence.start : sentence.end])
+    inside = (q.start - sentence.start, q.end - sentence.start)
+    surname = q.speaker.split()[-1].casefold()
+    for token in doc:
+        if token.text != q.cue or inside[0] <= token.idx < inside[1]:
+            continue
+        for subject in (c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")):
+            words = [t for t in subject.subtree if not inside[0] <= t.idx < inside[1]]
+            if any(t.lower_ == surname and t.tag_.startswith("NNP") for t in words):
+                return True
+    return False
+
+
+def _quote_sentences(x: QuotedIn, y: QuotedIn) -> list[SentenceRef]:
+    return [SentenceRef(x.article, x.quote.sentence), SentenceRef(y.article, y.quote.sentence)]
 
 
 def _named(speaker: str | None) -> bool:
@@ -85,14 +157,17 @@ def _shorten(text: str, words: int = 8) -> str:
 def word_differences(x: str, y: str) -> list[tuple[str, str]]:
     """Word-level differences inside the stretch the two texts share, each with one word of context."""
     wx, wy = _WORD.findall(x), _WORD.findall(y)
-    fx, fy = [w.casefold() for w in wx], [w.casefold() for w in wy]
+    fx, fy = [_fold(w) for w in wx], [_fold(w) for w in wy]
     matcher = difflib.SequenceMatcher(a=fx, b=fy, autojunk=False)
     blocks = [blk for blk in matcher.get_matching_blocks() if blk.size]
     if len(blocks) < 2 and not (blocks and blocks[0].size >= 3):
         return []
     lo_x, hi_x = blocks[0].a, blocks[-1].a + blocks[-1].size
+    lo_y, hi_y = blocks[0].b, blocks[-1].b + blocks[-1].size
+    # Only edits inside the stretch both quotations share: one outlet quoting from a later word
+    # ("Is it true that…" / "that…") or stopping earlier is a shorter quotation, not a different one.
     edits = [(i1, i2, j1, j2) for op, i1, i2, j1, j2 in matcher.get_opcodes()
-             if op != "equal" and lo_x <= i1 and i2 <= hi_x]
+             if op != "equal" and lo_x <= i1 and i2 <= hi_x and lo_y <= j1 and j2 <= hi_y]
     if len(edits) > MAX_EDITS or any(max(i2 - i1, j2 - j1) > MAX_EDIT_WORDS for i1, i2, j1, j2 in edits):
         return []
     diffs = []
@@ -112,6 +187,7 @@ def name_spelling(analyses: list[Analysis]) -> list[Discrepancy]:
         for name in sorted(found):
             used_by.setdefault(name, []).append(article_id)
     order = {a.article.id: n for n, a in enumerate(analyses)}
+    by_id = {a.article.id: a for a in analyses}
     out = []
     # Distinct names are compared once each (not once per pair of articles), then spread back.
     for x, y in combinations(sorted(used_by), 2):
@@ -123,8 +199,15 @@ def name_spelling(analyses: list[Analysis]) -> list[Discrepancy]:
                     continue
                 (a, na), (b, nb) = sorted([(art_x, x), (art_y, y)], key=lambda t: order[t[0]])
                 out.append(Discrepancy("name_spelling", [Value(a, na), Value(b, nb)],
-                                       note="one name spelled two ways"))
+                                       note="one name spelled two ways", confidence=0.85,
+                                       evidence=[_first_mention(by_id[a], na), _first_mention(by_id[b], nb)]))
     return out
+
+
+def _first_mention(analysis: Analysis, canonical: str) -> SentenceRef:
+    start = min(m.start for m in analysis.entities if m.canonical == canonical)
+    index = next((s.index for s in analysis.sentences if s.start <= start < s.end), 0)
+    return SentenceRef(analysis.article.id, index)
 
 
 def spelling_variants(x: str, y: str) -> bool:
@@ -136,63 +219,150 @@ def spelling_variants(x: str, y: str) -> bool:
     if len(differing) != 1:
         return False
     p, q = differing[0]
+    if p.isupper() != q.isupper() or _plural_of(p, q) or _plural_of(q, p):
+        return False  # "NATO" / "Nation", "Fund" / "Funds": other words, not other spellings
     return (min(len(p), len(q)) >= 4 and p[0].casefold() == q[0].casefold() and p.casefold() != q.casefold()
             and fuzz.ratio(p.casefold(), q.casefold()) >= NAME_LETTERS)
 
 
-def fact_details(sims: np.ndarray, refs: list[tuple[SentenceRef, str]]) -> list[Discrepancy]:
+def _plural_of(x: str, y: str) -> bool:
+    return y.casefold() in (x.casefold() + "s", x.casefold() + "es")
+
+
+def fact_numbers(claims: list[tuple[SentenceRef, SentenceRef, float]], texts: dict[str, str],
+                 by_id: dict[str, Analysis]) -> list[Discrepancy]:
+    """One number of one unit, given differently in two sentences stating one claim about the same
+    participant ('300 jobs' / '350 jobs'). A sentence listing several numbers of a unit (a poll's
+    shares) states several claims, and which of them the other sentence matches is unknown."""
     out = []
-    for i, j in zip(*np.nonzero(np.triu(sims, 1) >= SAME_NUMBER_FACT), strict=True):
-        (ri, ti), (rj, tj) = refs[i], refs[j]
-        if ri.article == rj.article:
+    for x, y, similarity in claims:
+        if similarity < SAME_DETAIL or not _shared_participant(by_id, x, y):
             continue
-        for unit, (xs, ys) in _numbers_by_unit(ti, tj).items():
-            if xs - ys and ys - xs:
-                left = " / ".join(f"{x} {unit}" for x in sorted(xs - ys))
-                right = " / ".join(f"{y} {unit}" for y in sorted(ys - xs))
-                out.append(Discrepancy("number", [Value(ri.article, left), Value(rj.article, right)],
-                                       note=f"a different number of {unit}"))
-        if sims[i, j] >= SAME_FACT and bool(NEGATION.search(ti)) != bool(NEGATION.search(tj)):
-            out.append(Discrepancy("negation", [Value(ri.article, ti), Value(rj.article, tj)],
-                                   note="one says it, the other denies it"))
+        for unit, (xs, ys) in _numbers_by_unit(texts[x.key], texts[y.key]).items():
+            if len(xs) == 1 and len(ys) == 1 and xs != ys:
+                (left,), (right,) = xs, ys
+                out.append(Discrepancy("number", [Value(x.article, f"{left} {unit}"),
+                                                  Value(y.article, f"{right} {unit}")],
+                                       note=f"a different number of {unit}", confidence=0.5 + similarity / 2,
+                                       evidence=[x, y]))
     return out
 
 
-def fact_dates(analyses: list[Analysis], sims: np.ndarray,
-               refs: list[tuple[SentenceRef, str]]) -> list[Discrepancy]:
-    """Sentences that clearly report one fact but put it on different days (after resolving
-    'on Friday' against each article's date)."""
-    days: dict[str, set] = {}
-    words: dict[str, dict] = {}
-    for a in analyses:
-        for d in a.dates:
-            if d.date is not None:
-                key = SentenceRef(a.article.id, d.sentence).key
-                days.setdefault(key, set()).add(d.date)
-                words.setdefault(key, {})[d.date] = d.text
+def _shared_participant(by_id: dict[str, Analysis], x: SentenceRef, y: SentenceRef) -> bool:
+    """Whether the two sentences name one person, organisation or place (by its last word, so
+    "Jim Mattis" and "Mattis" are one): one event needs one participant, as ECB+ defines it."""
+    def names(ref: SentenceRef) -> set[str]:
+        analysis = by_id[ref.article]
+        sentence = analysis.sentences[ref.index]
+        return {m.canonical.split()[-1].casefold() for m in analysis.entities
+                if sentence.start <= m.start < sentence.end and m.canonical}
+    return bool(names(x) & names(y))
+
+
+def negations(claims: list[tuple[SentenceRef, SentenceRef, float]], texts: dict[str, str]) -> list[Discrepancy]:
+    """One sentence says it, the other denies it: the two are worded alike (contractions spelled
+    out) and a negation stands in what differs, on one side only. A negation elsewhere in either
+    sentence, or two sentences built differently, says nothing about the claim."""
     out = []
-    for i, j in zip(*np.nonzero(np.triu(sims, 1) >= SAME_FACT), strict=True):
-        (ri, _), (rj, _) = refs[i], refs[j]
-        di, dj = days.get(ri.key), days.get(rj.key)
-        if ri.article == rj.article or not di or not dj or di & dj:
-            continue
-        left = " / ".join(f"{words[ri.key][d]} ({d.isoformat()})" for d in sorted(di))
-        right = " / ".join(f"{words[rj.key][d]} ({d.isoformat()})" for d in sorted(dj))
-        out.append(Discrepancy("date", [Value(ri.article, left), Value(rj.article, right)],
-                               note="the same fact on different days"))
+    for x, y, _ in claims:
+        flip = negation_flip(texts[x.key], texts[y.key])
+        if flip is not None:
+            left, right, frame = flip
+            out.append(Discrepancy("negation", [Value(x.article, left), Value(y.article, right)],
+                                   note="one says it, the other denies it", confidence=frame,
+                                   evidence=[x, y]))
     return out
+
+
+def negation_flip(x: str, y: str) -> tuple[str, str, float] | None:
+    """(differing stretch of x, of y, share of words in common) when a negation is in one only."""
+    wx, wy = _WORD.findall(expand_contractions(x)), _WORD.findall(expand_contractions(y))
+    fx, fy = [w.casefold() for w in wx], [w.casefold() for w in wy]
+    matcher = difflib.SequenceMatcher(a=fx, b=fy, autojunk=False)
+    frame = matcher.ratio()
+    if frame < SAME_SENTENCE_FRAME:
+        return None
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        nx = sum(1 for w in fx[i1:i2] if NEGATION.match(w))
+        ny = sum(1 for w in fy[j1:j2] if NEGATION.match(w))
+        local = max(i2 - i1, j2 - j1) <= MAX_EDIT_WORDS  # a clause more or less is not a flip
+        if local and nx != ny and (nx == 0 or ny == 0):
+            left = " ".join(wx[max(i1 - 2, 0) : i2 + 2])
+            right = " ".join(wy[max(j1 - 2, 0) : j2 + 2])
+            return left, right, frame
+    return None
+
+
+def expand_contractions(text: str) -> str:
+    for pattern, replacement in CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def fact_dates(claims: list[tuple[SentenceRef, SentenceRef, float]], by_id: dict[str, Analysis]
+               ) -> list[Discrepancy]:
+    """Two sentences stating one claim whose event dates do not overlap ("will leave on January 1" /
+    "will retire at the end of February"); dates of the saying ("announced Sunday") are left out."""
+    from storylens.analyze.nlp import load
+
+    cache: dict[str, list] = {}
+
+    def slots(ref: SentenceRef) -> list:
+        if ref.key not in cache:
+            analysis = by_id[ref.article]
+            has_dates = any(d.sentence == ref.index for d in analysis.dates) or MONTH_NAME.search(
+                analysis.sentence_text(ref.index))
+            cache[ref.key] = event_slots(analysis, ref.index, load()(analysis.sentence_text(ref.index))) \
+                if has_dates else []
+        return cache[ref.key]
+
+    out = []
+    for x, y, similarity in claims:
+        if similarity < SAME_DETAIL or not _shared_participant(by_id, x, y):
+            continue
+        # "On Friday" is resolved against each article's own date; outlets' dates are often a day
+        # or more apart (or wrong), so weekdays are compared only between articles of one day.
+        same_day = by_id[x.article].article.day == by_id[y.article].article.day
+        sx = [a for a in slots(x) if same_day or a.absolute]
+        sy = [b for b in slots(y) if same_day or b.absolute]
+        if not sx or not sy or any(a.overlaps(b) for a in sx for b in sy):
+            continue
+        # A date each outlet puts on the same side of its own publication day: an event told as
+        # past by one and as still to come by the other is two moments (a resignation and the
+        # departure it announces), not one event dated twice.
+        sides = {(_side(a, by_id[x.article]), _side(b, by_id[y.article])) for a in sx for b in sy}
+        if not any(p == q or "unknown" in (p, q) for p, q in sides):
+            continue
+        single = len(sx) == 1 and len(sy) == 1
+        out.append(Discrepancy("date", [Value(x.article, " / ".join(s.describe() for s in sx)),
+                                        Value(y.article, " / ".join(s.describe() for s in sy))],
+                               note="the same event on different dates",
+                               confidence=similarity * (1.0 if single else 0.8), evidence=[x, y]))
+    return out
+
+
+def _side(slot: DateSlot, analysis: Analysis) -> str:
+    day = analysis.article.day
+    if day is None:
+        return "unknown"
+    return "past" if slot.last < day else "future" if slot.first > day else "now"
 
 
 def _numbers_by_unit(x: str, y: str) -> dict[str, tuple[set[str], set[str]]]:
-    """Numbers of the same unit in both sentences ('300 jobs' / '350 jobs'); others are not comparable."""
+    """Numbers of the same unit in both sentences ('300 jobs' / '350 jobs'); others are not comparable,
+    and a function word after a number ("in 2018 the") is no unit."""
     def by_unit(text: str) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
         for number, unit in NUMBER.findall(text):
-            found.setdefault(unit.casefold(), set()).add(number)
+            if unit.casefold() not in ENGLISH_STOP_WORDS:
+                found.setdefault(unit.casefold(), set()).add(number)
         return found
     ux, uy = by_unit(x), by_unit(y)
     return {unit: (ux[unit], uy[unit]) for unit in ux.keys() & uy.keys()}
 
 
 def _fold(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
+    """Case, and typographic against straight apostrophes, are typesetting, not wording."""
+    return " ".join(_WORD.findall(text.casefold().replace("’", "'")))

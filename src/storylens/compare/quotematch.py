@@ -42,11 +42,16 @@ class QuoteMatches:
 
     def pairs(self, cutoff: int) -> Iterator[tuple[QuotedIn, QuotedIn]]:
         """Pairs from different articles scoring `cutoff` or more, earlier article first."""
+        for x, y, _ in self.scored(cutoff):
+            yield x, y
+
+    def scored(self, cutoff: int) -> Iterator[tuple[QuotedIn, QuotedIn, int]]:
+        """As `pairs`, with the partial-ratio score (0-100) of each pair."""
         if cutoff < LOWEST_CUTOFF:
             raise ValueError(f"quotations are matched at {LOWEST_CUTOFF} or more")
         for i, j, score in self._pairs:
             if score >= cutoff:
-                yield self.quotes[i], self.quotes[j]
+                yield self.quotes[i], self.quotes[j], score
 
 
 def fold(text: str) -> str:

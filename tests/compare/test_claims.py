@@ -1,0 +1,165 @@
+"""Facts at the grain of one claim, discrepancies a reader can act on, a digest a reader can quote."""
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+from click.testing import CliRunner
+
+from storylens.cli import cli
+from storylens.compare import compare, to_report
+from storylens.compare.align import AlignSettings, claim_groups
+from storylens.compare.dateslots import sentence_slots
+from storylens.compare.digest import digest_lines, opens_with_pronoun
+from storylens.compare.discrepancies import negation_flip
+from storylens.model import Analysis, Article, Comparison, Fact, Sentence, SentenceRef
+
+
+def _articles(*texts: str, published: str = "2025-03-14T09:00") -> list[Article]:
+    return [Article.create(t, title=f"Report {n}", outlet=f"Outlet {n}", published=datetime.fromisoformat(published))
+            for n, t in enumerate(texts)]
+
+
+def _analysis(article: Article) -> Analysis:
+    """Sentences at every full stop, so a test can state exactly which facts a comparison holds."""
+    sentences, start = [], 0
+    for n, part in enumerate(article.text.split(". ")):
+        end = start + len(part) + (0 if part.endswith(".") else 1)
+        sentences.append(Sentence(start, min(end, len(article.text)), index=n))
+        start = end + 1
+    return Analysis(article, sentences=sentences)
+
+
+# -- alignment ------------------------------------------------------------------------------------
+def test_a_fact_does_not_drift_along_a_chain_of_similar_sentences() -> None:
+    # a0 ~ b0 strongly, b0 ~ c0 weakly, a0 and c0 unrelated: a0 and c0 never share a fact.
+    sims = np.array([[1.0, 0.9, 0.1], [0.9, 1.0, 0.45], [0.1, 0.45, 1.0]])
+    groups = claim_groups(sims, ["a", "b", "c"], AlignSettings(threshold=0.3, margin=0.1))
+    assert not any({0, 2} <= g for g in groups)
+    assert frozenset({0, 1}) in groups
+
+
+def test_a_sentence_aligns_with_its_best_match_not_with_every_similar_one() -> None:
+    # a0 is similar to b0 and b1, but b1 is clearly the better match: one claim, one sentence each.
+    sims = np.array([[1.0, 0.35, 0.8], [0.35, 1.0, 0.2], [0.8, 0.2, 1.0]])
+    groups = claim_groups(sims, ["a", "b", "b"], AlignSettings(threshold=0.3, margin=0.1))
+    assert groups == [frozenset({0, 2})]
+
+
+# -- discrepancies --------------------------------------------------------------------------------
+def test_a_contraction_is_not_a_negation() -> None:
+    assert negation_flip("We are asking the president to open up government, she said.",
+                         "We're asking the president to open the government, she said.") is None
+    assert negation_flip("The council did approve the harbour budget on Monday.",
+                         "The council didn't approve the harbour budget on Monday.") is not None
+
+
+def test_a_negation_outside_what_differs_is_no_flip() -> None:
+    assert negation_flip("The mayor, who did not attend, said the wall will be rebuilt by May.",
+                         "The mayor, who did not attend, says the wall will be rebuilt by May.") is None
+
+
+def test_contracted_and_spelled_out_quotations_give_no_negation() -> None:
+    found = compare(_articles(
+        "The harbour wall of Marrowby will not be rebuilt before the winter storms, the mayor said.",
+        "The harbour wall of Marrowby won't be rebuilt before the winter storms, the mayor said."))
+    assert not [d for d in found.discrepancies if d.kind == "negation"]
+
+
+def test_a_speaker_named_only_in_an_earlier_sentence_gives_no_attribution_difference() -> None:
+    quote = "We will rebuild the harbour wall before the winter storms arrive"
+    found = compare(_articles(f'Mayor Ann Lee met residents on Friday. "{quote}," she told reporters.',
+                              f'"{quote}," said council leader Tom Reyes.'))
+    assert not [d for d in found.discrepancies if d.kind == "attribution"]
+
+
+def test_an_event_given_different_dates_is_found_but_not_the_days_it_was_announced() -> None:
+    found = compare(_articles(
+        "Governor Ann Lee announced on Sunday that harbour master Tom Reyes will leave the port authority "
+        "on January 1, weeks earlier than planned.",
+        "Governor Ann Lee said on Thursday that harbour master Tom Reyes would be leaving the port authority "
+        "at the end of February.", published="2018-12-23T10:00"))
+    dates = [d for d in found.discrepancies if d.kind == "date"]
+    assert len(dates) == 1, [d.values for d in found.discrepancies]
+    left, right = (v.text for v in dates[0].values)
+    assert "January 1" in left and "Sunday" not in left
+    assert "February" in right and "2019-02" in right and "Thursday" not in right
+    assert dates[0].evidence and 0 < dates[0].confidence <= 1
+
+
+def test_a_day_inside_the_month_another_outlet_names_is_no_date_difference() -> None:
+    found = compare(_articles(
+        "Harbour master Tom Reyes will leave the port authority of Marrowby on February 28.",
+        "Harbour master Tom Reyes will leave the port authority of Marrowby in February.",
+        published="2018-12-23T10:00"))
+    assert not [d for d in found.discrepancies if d.kind == "date"]
+
+
+def test_a_month_without_a_year_is_placed_nearest_the_article_date() -> None:
+    [article] = _articles("He leaves at the end of February.", published="2018-12-20T10:00")
+    [slot] = sentence_slots(_analysis(article), 0)
+    assert (slot.first.isoformat(), slot.last.isoformat()) == ("2019-02-21", "2019-02-28")
+
+
+def test_discrepancies_come_strongest_first_with_their_evidence() -> None:
+    found = compare(_articles(
+        "The ferry company Calloway Lines will cut 300 jobs at the Marrowby yard, the union said. "
+        '"We owe the families a full account of what happened here," said Mayor Ann Lee.',
+        "The ferry company Calloway Lines will cut 350 jobs at the Marrowby yard, the union said. "
+        '"We owe these families a complete account of what happened here," said Mayor Ann Lee.'))
+    report = to_report(found)
+    confidences = [d["confidence"] for d in report["discrepancies"]]
+    assert len(confidences) >= 2 and confidences == sorted(confidences, reverse=True)
+    assert all(d["evidence"] and all(e["text"] for e in d["evidence"]) for d in report["discrepancies"])
+
+
+# -- digest ---------------------------------------------------------------------------------------
+def _comparison(texts: list[str], facts: list[Fact]) -> Comparison:
+    analyses = [_analysis(a) for a in _articles(*texts)]
+    for n, analysis in enumerate(analyses):  # ids the facts below can name
+        analysis.article.id = "abc"[n]
+    return Comparison(analyses=analyses, facts=facts)
+
+
+def test_a_sentence_in_several_facts_is_one_digest_line() -> None:
+    lead = "The harbour wall of Marrowby collapsed in the storm."
+    comparison = _comparison([f"{lead} Ten homes were flooded.", f"{lead} Nobody was hurt.",
+                              f"{lead} The mayor visited."],
+                             [Fact("shared", [SentenceRef("a", 0), SentenceRef("b", 0)], 0.9),
+                              Fact("shared", [SentenceRef("a", 0), SentenceRef("c", 0)], 0.8),
+                              Fact("shared", [SentenceRef("b", 0), SentenceRef("c", 0)], 0.8),
+                              Fact("single", [SentenceRef("a", 1)], 0.5)])
+    texts = [text for text, _, _ in digest_lines(comparison)]
+    assert len(texts) == len(set(texts)) == 2
+
+
+def test_no_digest_line_opens_with_a_pronoun() -> None:
+    comparison = _comparison(
+        ["Mayor Ann Lee spoke at the harbour. He also said the wall would be rebuilt by May.",
+         "The wall will be rebuilt by May, Mayor Ann Lee said. She visited the harbour."],
+        [Fact("shared", [SentenceRef("a", 1), SentenceRef("b", 0)], 0.9),
+         Fact("single", [SentenceRef("b", 1)], 0.8), Fact("single", [SentenceRef("a", 0)], 0.7)])
+    texts = [text for text, _, _ in digest_lines(comparison)]
+    assert texts[0].startswith("The wall will be rebuilt")
+    assert not any(opens_with_pronoun(t) for t in texts) and len(texts) == 2
+    assert opens_with_pronoun("“He also said…” the report went on") and not opens_with_pronoun("Helen said")
+
+
+# -- compare --each (contract command 5) ------------------------------------------------------------
+def test_compare_each_reports_every_story_folder_in_one_run(tmp_path: Path) -> None:
+    for story, place in (("one", "Marrowby"), ("two", "Calloway")):
+        folder = tmp_path / story
+        folder.mkdir()
+        for n in range(2):
+            (folder / f"{n}.txt").write_text(f"The harbour wall of {place} collapsed on Tuesday after the "
+                                             f"storm, officials said in statement number {n}.\n")
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "x.txt").write_bytes(b"\x00\x01" * 40)
+    (tmp_path / "notes.txt").write_text("a file beside the story folders is not a story\n")
+    result = CliRunner().invoke(cli, ["compare", "--each", str(tmp_path), "--json"])
+    lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert [line["group"] for line in lines] == ["broken", "one", "two"]
+    assert "error" in lines[0] and "x.txt" in lines[0]["error"]
+    assert all(len(line["articles"]) == 2 and line["sentences"] for line in lines[1:])
+    assert result.exit_code == 0
