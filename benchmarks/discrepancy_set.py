@@ -37,9 +37,12 @@ def story_reports(stories: list[str]) -> dict[str, dict[str, Any]]:
     return {story: to_report(compare(grouped[story])) for story in stories}
 
 
-def matches(reported: dict[str, Any], label: dict[str, Any]) -> bool:
+def matches(reported: dict[str, Any], label: dict[str, Any], outlets: dict[str, str]) -> bool:
+    """Same kind, between the same outlets, and every label value inside one of the reported values."""
     texts = [v["text"].casefold() for v in reported["values"]]
-    return reported["kind"] == label["kind"] and all(any(v.casefold() in t for t in texts) for v in label["values"])
+    between = sorted(outlets[v["article"]] for v in reported["values"])
+    return (reported["kind"] == label["kind"] and between == sorted(label["outlets"])
+            and all(any(v.casefold() in t for t in texts) for v in label["values"]))
 
 
 def score(labels: dict[str, Any], reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -48,8 +51,9 @@ def score(labels: dict[str, Any], reports: dict[str, dict[str, Any]]) -> dict[st
     found: set[int] = set()
     for story, report in reports.items():
         story_labels = [(n, lab) for n, lab in enumerate(labels["labels"]) if lab["story"] == story]
+        outlets = {a["id"]: (a["outlet"] or "").casefold() for a in report["articles"]}
         for d in report["discrepancies"]:
-            hit = [(n, lab) for n, lab in story_labels if matches(d, lab)]
+            hit = [(n, lab) for n, lab in story_labels if matches(d, lab, outlets)]
             if not hit:
                 unlabelled.append((story, d["kind"], [v["text"] for v in d["values"]]))
                 continue

@@ -184,7 +184,7 @@ def test_config_shows_values_in_force_and_where_they_came_from() -> None:
     result = CliRunner(env=env).invoke(cli, ["config", "--json", "--db", "mine.db"])
     shown = json.loads(result.stdout)
     assert shown["align_threshold"] == {"value": 0.45, "source": "environment STORYLENS_ALIGN_THRESHOLD",
-                                        "environment": "STORYLENS_ALIGN_THRESHOLD", "default": "0.3"}
+                                        "environment": "STORYLENS_ALIGN_THRESHOLD", "default": "0.25"}
     assert shown["db"]["value"] == "mine.db" and shown["db"]["source"] == "option --db"
     assert shown["page_size"]["source"] == "default"
     assert shown["serve_token"]["value"] == "(set)" and "s3cret" not in result.output

@@ -12,7 +12,7 @@ from storylens.compare import compare, to_report
 from storylens.compare.align import AlignSettings, claim_groups
 from storylens.compare.dateslots import sentence_slots
 from storylens.compare.digest import digest_lines, opens_with_pronoun
-from storylens.compare.discrepancies import negation_flip
+from storylens.compare.discrepancies import negation_flip, spelling_variants, word_differences
 from storylens.model import Analysis, Article, Comparison, Fact, Sentence, SentenceRef
 
 
@@ -60,10 +60,12 @@ def test_a_negation_outside_what_differs_is_no_flip() -> None:
                          "The mayor, who did not attend, says the wall will be rebuilt by May.") is None
 
 
-def test_contracted_and_spelled_out_quotations_give_no_negation() -> None:
+def test_a_contraction_and_a_negated_afterthought_give_no_negation() -> None:
+    # The shutdown story: one outlet's sentence carries "why would he not do it", the other's
+    # contracts "We are": neither says the opposite of the other.
     found = compare(_articles(
-        "The harbour wall of Marrowby will not be rebuilt before the winter storms, the mayor said.",
-        "The harbour wall of Marrowby won't be rebuilt before the winter storms, the mayor said."))
+        "We are asking the president to open up government, and why would he not do it, Speaker Ann Lee said.",
+        "We're asking the president to open the government, Speaker Ann Lee said."))
     assert not [d for d in found.discrepancies if d.kind == "negation"]
 
 
@@ -112,6 +114,21 @@ def test_discrepancies_come_strongest_first_with_their_evidence() -> None:
     confidences = [d["confidence"] for d in report["discrepancies"]]
     assert len(confidences) >= 2 and confidences == sorted(confidences, reverse=True)
     assert all(d["evidence"] and all(e["text"] for e in d["evidence"]) for d in report["discrepancies"])
+
+
+def test_plurals_and_acronyms_are_not_spelling_variants() -> None:
+    assert not spelling_variants("Social Security Trust Fund", "Social Security Trust Funds")
+    assert not spelling_variants("NATO", "Nation")
+    assert spelling_variants("Reince Preibus", "Reince Priebus")
+
+
+def test_a_quotation_taken_up_later_or_typeset_otherwise_is_no_wording_difference() -> None:
+    assert word_differences("that Wal-Mart’s pay disparity across the company was less than average",
+                            "Is it true that Wal-Mart's pay disparity across the company was less than average") == []
+    assert word_differences("a war of Obama’s choosing in the east", "a war of Obama's choosing in the east") == []
+    assert word_differences("my name is the Republican Party and I have a problem",
+                            "my name is the Republican Party and I got a problem. I'm addicted") == [
+        ("I have a", "I got a")]
 
 
 # -- digest ---------------------------------------------------------------------------------------

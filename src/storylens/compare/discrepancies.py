@@ -163,13 +163,16 @@ def word_differences(x: str, y: str) -> list[tuple[str, str]]:
     if len(blocks) < 2 and not (blocks and blocks[0].size >= 3):
         return []
     lo_x, hi_x = blocks[0].a, blocks[-1].a + blocks[-1].size
-    lo_y, hi_y = blocks[0].b, blocks[-1].b + blocks[-1].size
-    # Only edits inside the stretch both quotations share: one outlet quoting from a later word
-    # ("Is it true that…" / "that…") or stopping earlier is a shorter quotation, not a different one.
     edits = [(i1, i2, j1, j2) for op, i1, i2, j1, j2 in matcher.get_opcodes()
-             if op != "equal" and lo_x <= i1 and i2 <= hi_x and lo_y <= j1 and j2 <= hi_y]
+             if op != "equal" and lo_x <= i1 and i2 <= hi_x]
     if len(edits) > MAX_EDITS or any(max(i2 - i1, j2 - j1) > MAX_EDIT_WORDS for i1, i2, j1, j2 in edits):
         return []
+    # Words before or after the stretch both share are not reported: one outlet quoting from a
+    # later word ("Is it true that…" / "that…") or on after the other stops gives a shorter
+    # quotation, not a different one.
+    last_x, last_y = blocks[-1].a + blocks[-1].size, blocks[-1].b + blocks[-1].size
+    edits = [(i1, i2, j1, j2) for i1, i2, j1, j2 in edits
+             if not (i2 <= blocks[0].a and j2 <= blocks[0].b) and not (i1 >= last_x and j1 >= last_y)]
     diffs = []
     for i1, i2, j1, j2 in edits:
         left = " ".join(wx[max(i1 - 1, 0) : i2 + 1])
