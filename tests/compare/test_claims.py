@@ -170,7 +170,9 @@ def test_compare_each_reports_every_story_folder_in_one_run(tmp_path: Path) -> N
         folder.mkdir()
         for n in range(2):
             (folder / f"{n}.txt").write_text(f"The harbour wall of {place} collapsed on Tuesday after the "
-                                             f"storm, officials said in statement number {n}.\n")
+                                             f"storm, officials said in statement number {n}. Residents of the "
+                                             f"old town were moved to the school hall while engineers "
+                                             f"inspected the quay.\n")
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "x.txt").write_bytes(b"\x00\x01" * 40)
     (tmp_path / "notes.txt").write_text("a file beside the story folders is not a story\n")
