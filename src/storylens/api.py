@@ -329,17 +329,35 @@ def compare_story(story_id: str, db: str | None = None, settings: config.Setting
         cached = store.comparison(story.id)
         if cached is not None:
             return story, cached
-        originals = store.articles([a for a in story.article_ids if a not in story.duplicates])
-        analyses = stored_analyses(store, originals, dayfirst=s.dayfirst)
-        report = to_report(compare(originals, s.align_threshold, analyses, dayfirst=s.dayfirst))
-        report["duplicates"] = story.duplicates
-        store.save_comparison(story.id, report)
+        report, fresh = story_comparison(store, story, s)
+        store.save_analyses(fresh)
+        store.save_comparison(story.id, report, story.article_ids)
     return story, report
+
+
+def story_comparison(store: SQLiteStore, story: Story, settings: config.Settings
+                     ) -> tuple[dict[str, Any], list[tuple[Analysis, str]]]:
+    """A story's comparison report, reading the store only, and the analyses it had to compute
+    (with the version to keep each under): the caller decides when to write them, so that a
+    reader (the web server) never waits for, nor takes, the store's write lock."""
+    originals = store.articles([a for a in story.article_ids if a not in story.duplicates])
+    analyses, fresh = read_analyses(store, originals, dayfirst=settings.dayfirst)
+    report = to_report(compare(originals, settings.align_threshold, analyses, dayfirst=settings.dayfirst))
+    report["duplicates"] = story.duplicates
+    return report, fresh
 
 
 def stored_analyses(store: SQLiteStore, articles: list[Article], *, dayfirst: bool) -> list[Analysis]:
     """Analyses of a story's articles, in order: reused from the store, the missing ones computed
     (with their sentence vectors) and stored, so a growing story only analyses its new articles."""
+    analyses, fresh = read_analyses(store, articles, dayfirst=dayfirst)
+    store.save_analyses(fresh)
+    return analyses
+
+
+def read_analyses(store: SQLiteStore, articles: list[Article], *, dayfirst: bool
+                  ) -> tuple[list[Analysis], list[tuple[Analysis, str]]]:
+    """(analyses of the articles in order, the ones not stored yet with their versions)."""
     from storylens.analyze import analyze_many, version_for
 
     reference = story_day(articles)
@@ -347,9 +365,8 @@ def stored_analyses(store: SQLiteStore, articles: list[Article], *, dayfirst: bo
     found = store.analyses(wanted, {a.id: a for a in articles})
     fresh = list(analyze_many([a for a in articles if a.id not in found], reference=reference, dayfirst=dayfirst))
     add_sentence_vectors(fresh)
-    store.save_analyses((a, wanted[a.article.id]) for a in fresh)
     found.update({a.article.id: a for a in fresh})
-    return [found[a.id] for a in articles]
+    return [found[a.id] for a in articles], [(a, wanted[a.article.id]) for a in fresh]
 
 
 def analyze_files(paths: Iterable[str | Path], settings: config.Settings | None = None

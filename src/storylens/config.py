@@ -108,6 +108,10 @@ class Settings:
         15.0, "Minutes between two polls of a source by `storylens follow`; doubled after each failure, "
         "up to a day."
     )
+    serve_trusted_hosts: str = _knob(
+        "localhost,127.0.0.1,[::1]", "Host names `storylens serve` answers to, comma-separated ('*' any, "
+        "'*.example.org' a domain), besides the address it listens on; refuses DNS-rebinding pages."
+    )
     page_size: int = _knob(20, "Stories per page in the web UI and the default page of the JSON API.")
 
     def with_overrides(self, **values: Any) -> Settings:

@@ -15,12 +15,12 @@ from tests.serve.conftest import PAYLOAD
 
 @pytest.fixture(scope="module")
 def demo(demo_store: Settings) -> TestClient:
-    return TestClient(create_app(demo_store))
+    return TestClient(create_app(demo_store), base_url="http://localhost")
 
 
 def test_story_list_is_paginated_newest_first(demo: TestClient, demo_gold: dict) -> None:
-    first = demo.get("/api/stories", params={"per_page": 3}).json()
-    second = demo.get("/api/stories", params={"per_page": 3, "page": 2}).json()
+    first = demo.get("/api/stories", params={"per_page": 3, "sort": "recent"}).json()
+    second = demo.get("/api/stories", params={"per_page": 3, "page": 2, "sort": "recent"}).json()
     assert first["total"] == len({a["story"] for a in demo_gold["articles"].values()})
     assert len(first["stories"]) == 3
     assert not {s["id"] for s in first["stories"]} & {s["id"] for s in second["stories"]}
@@ -38,7 +38,7 @@ def test_search_by_text_outlet_entity_and_dates(demo: TestClient) -> None:
     assert by_outlet and all(outlet in s["outlets"] for s in by_outlet)
     by_entity = demo.get("/api/stories", params={"entity": "Owen Petrakis"}).json()["stories"]
     assert [s["title"] for s in by_entity] == [s["title"] for s in by_text]
-    newest = everything[0]["last_seen"][:10]
+    newest = max(s["last_seen"] for s in everything if s["last_seen"])[:10]
     recent = demo.get("/api/stories", params={"since": newest, "per_page": 200}).json()["stories"]
     assert recent and len(recent) < len(everything)
     assert demo.get("/api/stories", params={"q": "zzqx-no-such-thing"}).json()["total"] == 0
@@ -84,7 +84,7 @@ def test_openapi_describes_the_api(demo: TestClient) -> None:
 
 
 def test_writes_need_the_token(hostile_store: Settings) -> None:
-    client = TestClient(create_app(hostile_store))
+    client = TestClient(create_app(hostile_store), base_url="http://localhost")
     record = {"text": "A ferry ran aground off Keel Point on Monday, the coastguard said.", "source": "Wire"}
     assert client.post("/api/articles", json=record).status_code == 401
     wrong = client.post("/api/articles", json=record, headers={"Authorization": "Bearer wrong"})
@@ -100,9 +100,9 @@ def test_writes_need_the_token(hostile_store: Settings) -> None:
 
 
 def test_read_only_without_a_token_and_bodies_are_bounded(hostile_store: Settings, tmp_path) -> None:
-    read_only = TestClient(create_app(replace(hostile_store, serve_token="")))
+    read_only = TestClient(create_app(replace(hostile_store, serve_token="")), base_url="http://localhost")
     assert read_only.post("/api/articles", json={"text": "x"}).json()["error"]["code"] == "read_only"
-    small = TestClient(create_app(replace(hostile_store, max_input_mb=0.001)))
+    small = TestClient(create_app(replace(hostile_store, max_input_mb=0.001)), base_url="http://localhost")
     big = json.dumps({"text": "word " * 1000})
     response = small.post("/api/articles", content=big, headers={
         "Authorization": f"Bearer {hostile_store.serve_token}", "Content-Type": "application/json"})
@@ -113,7 +113,7 @@ def test_read_only_without_a_token_and_bodies_are_bounded(hostile_store: Setting
 
 
 def test_pages_escape_hostile_text(hostile_store: Settings) -> None:
-    client = TestClient(create_app(hostile_store))
+    client = TestClient(create_app(hostile_store), base_url="http://localhost")
     story = client.get("/api/stories").json()["stories"][0]
     pages = [client.get("/"), client.get(f"/stories/{story['id']}")]
     article_ids = [a["id"] for a in client.get(f"/api/stories/{story['id']}").json()["articles"]]
@@ -124,3 +124,33 @@ def test_pages_escape_hostile_text(hostile_store: Settings) -> None:
         assert "&lt;script&gt;" in page.text
         assert "script-src 'self'" in page.headers["content-security-policy"]
     assert PAYLOAD not in pages[1].text
+
+
+def test_story_list_is_by_coverage_by_default_and_pages_follow_sql(demo: TestClient, demo_store: Settings) -> None:
+    from storylens import api
+
+    def by_coverage(story):  # the documented order, computed in Python over every story
+        return (-len({o.casefold() for o in story.outlets}), story.last_seen is None,
+                -(story.last_seen.timestamp() if story.last_seen else 0), -len(story.article_ids), story.id)
+
+    expected = [st.id for st in sorted(api.stories(settings=demo_store), key=by_coverage)]
+    pages = [demo.get("/api/stories", params={"per_page": 4, "page": n}).json() for n in (1, 2, 3)]
+    assert [st["id"] for p in pages for st in p["stories"]] == expected[:12]
+    assert {p["total"] for p in pages} == {len(expected)} and pages[0]["sort"] == "coverage"
+    past_the_end = demo.get("/api/stories", params={"per_page": 4, "page": 99}).json()
+    assert past_the_end["stories"] == [] and past_the_end["total"] == len(expected)
+    by_size = demo.get("/api/stories", params={"sort": "size", "per_page": 200}).json()["stories"]
+    assert [s["size"] for s in by_size] == sorted((s["size"] for s in by_size), reverse=True)
+    assert demo.get("/api/stories", params={"sort": "nonsense"}).status_code == 422
+
+
+def test_search_is_full_text_and_user_syntax_is_only_words(demo: TestClient) -> None:
+    whole = demo.get("/api/stories", params={"q": "stadium"}).json()
+    prefix = demo.get("/api/stories", params={"q": "stadi"}).json()
+    assert whole["total"] >= 1 and [s["id"] for s in prefix["stories"]] == [s["id"] for s in whole["stories"]]
+    for hostile in ['"', "stadium OR", "NEAR(a b", "title:stadium", "*", "a AND", "(((", "\u00e9"]:
+        response = demo.get("/api/stories", params={"q": hostile})
+        assert response.status_code == 200, (hostile, response.text)
+    assert demo.get("/api/stories", params={"q": "!!!"}).json()["total"] == 0
+    page = demo.get("/", params={"q": "stadium", "sort": "recent"})
+    assert page.status_code == 200 and "newest first" in page.text and 'value="recent" selected' in page.text

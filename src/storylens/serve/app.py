@@ -3,7 +3,9 @@
 Pages are Jinja2 templates with autoescaping on for every template, and a Content-Security-Policy
 that allows scripts from this server only, so text from an article can neither break out of its
 element nor run. Writes (POST /api/articles) need the configured bearer token; with no token set
-the API is read-only.
+the API is read-only. Blocking work (SQLite, the NLP models, ingest) runs in the thread pool,
+never on the event loop: the endpoints that do it are plain `def`, and the one `async def` (which
+must read the body) hands the ingest to the pool.
 """
 
 from __future__ import annotations
@@ -14,123 +16,75 @@ from collections import OrderedDict
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.concurrency import run_in_threadpool
 
 from storylens import __version__, api, config
 from storylens.analyze import analyze
-from storylens.errors import InputError, NotFoundError, StorylensError
+from storylens.errors import InputError, NotFoundError
 from storylens.ingest.files import parse_records
 from storylens.model import Analysis, Article, SourceState, Story, iso
-from storylens.serve import views
-from storylens.store import SQLiteStore
+from storylens.serve import errors, views
+from storylens.serve.data import Comparisons, Stores, Writer, with_retries
+from storylens.serve.errors import ApiError
+from storylens.store.base import StoryQuery
 
 HERE = Path(str(resources.files("storylens") / "serve"))
 ANALYSIS_CACHE = 256  # analysed articles kept per process for article pages
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-
-
-class ApiError(Exception):
-    """Any failure the API reports, in the one error shape: {"error": {"status", "code", "message"}}."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-class Stores:
-    """One SQLite connection per worker thread: sqlite3 connections must not be shared across threads."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self._local = threading.local()
-
-    def get(self) -> SQLiteStore:
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = self._local.store = SQLiteStore(self.path)
-        return store
+Sort = Literal["coverage", "recent", "size"]
+SORT_HELP = "coverage: most outlets first, then most recent; recent: newest first; size: most articles first"
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 
 
 def create_app(settings: config.Settings | None = None) -> FastAPI:
     s = settings or config.load()
     stores = Stores(s.db)
     stores.get()  # fail at start-up, not on the first request, when the store cannot be opened
+    comparisons = Comparisons(stores, Writer(s.db), s)
     analyses: OrderedDict[str, Analysis] = OrderedDict()
     lock = threading.Lock()
-    templates = Environment(loader=FileSystemLoader(HERE / "templates"),
-                            autoescape=select_autoescape(default=True, default_for_string=True))
-    templates.globals.update(version=__version__)
+    templates = page_templates()
 
     app = FastAPI(title="storylens", version=__version__,
                   description="How every outlet tells the same news story: stories, comparisons, quotes.",
                   # Swagger UI and ReDoc load their scripts from a CDN, which the CSP (and offline
                   # machines) refuse; the OpenAPI description itself is served at /openapi.json.
                   docs_url=None, redoc_url=None)
+    app.state.comparisons = comparisons
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-
-    # -- errors: one shape for every failure ---------------------------------------------------
-    def error_response(request: Request, status: int, code: str, message: str) -> Response:
-        if request.url.path.startswith("/api"):
-            return JSONResponse({"error": {"status": status, "code": code, "message": message}}, status)
-        page = templates.get_template("error.html").render(status=status, code=code, message=message)
-        return HTMLResponse(page, status)
-
-    @app.exception_handler(ApiError)
-    async def on_api_error(request: Request, err: ApiError) -> Response:
-        return error_response(request, err.status, err.code, err.message)
-
-    @app.exception_handler(NotFoundError)
-    async def on_not_found(request: Request, err: NotFoundError) -> Response:
-        return error_response(request, 404, "not_found", str(err))
-
-    @app.exception_handler(StorylensError)
-    async def on_storylens_error(request: Request, err: StorylensError) -> Response:
-        return error_response(request, 400, "bad_request", str(err))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def on_http_error(request: Request, err: StarletteHTTPException) -> Response:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(err.status_code, "http_error")
-        return error_response(request, err.status_code, code, str(err.detail))
-
-    @app.exception_handler(RequestValidationError)
-    async def on_invalid(request: Request, err: RequestValidationError) -> Response:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors())
-        return error_response(request, 422, "invalid_request", problems)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+    errors.install(app, templates, errors.path_scrubber(s.db))
+    app.add_middleware(errors.TrustedHosts, allowed_hosts=trusted_hosts(s))
+    app.add_middleware(errors.SecurityHeaders)  # added last: the outermost, so refusals get it too
 
     # -- data -----------------------------------------------------------------------------------
-    def find_stories(q: str | None, entity: str | None, outlet: str | None,
-                     since: date | None, until: date | None) -> list[Story]:
-        store = stores.get()
-        found = sorted(store.stories(), key=_newest_largest)
-        for term in filter(None, [q, entity]):
-            matching = store.stories_matching(term.strip())
-            found = [st for st in found if st.id in matching]
-        if outlet:
-            found = [st for st in found if any(o.casefold() == outlet.casefold() for o in st.outlets)]
-        if since:
-            found = [st for st in found if st.last_seen is None or st.last_seen.date() >= since]
-        if until:
-            found = [st for st in found if st.first_seen is None or st.first_seen.date() <= until]
-        return found
+    def story_query(q: str | None, entity: str | None, outlet: str | None, since: date | None,
+                    until: date | None, sort: Sort, page: int, per_page: int) -> tuple[int, list[Story]]:
+        query = StoryQuery(text=_words(q), entity=_words(entity), outlet=_words(outlet), since=since,
+                           until=until, sort=sort, limit=per_page, offset=(page - 1) * per_page)
+        return with_retries(lambda: stores.get().story_page(query))
+
+    def story(story_id: str) -> Story:
+        try:
+            return with_retries(lambda: stores.get().story(story_id))
+        except NotFoundError:
+            raise ApiError(404, "not_found", f"no story {story_id!r}; GET /api/stories lists them") from None
+
+    def article(article_id: str) -> Article:
+        try:
+            return with_retries(lambda: stores.get().article(article_id))
+        except NotFoundError:
+            raise ApiError(404, "not_found", f"no article {article_id!r}; a story lists its articles") from None
 
     def comparison(story_id: str) -> tuple[Story, dict[str, Any]]:
-        return api.compare_story(story_id, settings=s)
+        wanted = story(story_id).id
+        found, report = with_retries(lambda: comparisons.get(wanted))
+        return found, _public_report(report)
 
     def analysis_of(article: Article) -> Analysis:
         with lock:
@@ -151,51 +105,52 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
 
     @app.get("/api/stories", tags=["stories"])
     def list_stories(
-        q: Annotated[str | None, Query(max_length=200, description="Text in a title, outlet or body")] = None,
+        q: Annotated[str | None, Query(max_length=200, description="Words in a title, outlet or body")] = None,
         entity: Annotated[str | None, Query(max_length=200, description="A name mentioned in the story")] = None,
         outlet: Annotated[str | None, Query(max_length=200, description="An outlet that covered it")] = None,
         since: Annotated[date | None, Query(description="Coverage on or after this day")] = None,
         until: Annotated[date | None, Query(description="Coverage on or before this day")] = None,
-        page: Annotated[int, Query(ge=1)] = 1,
+        sort: Annotated[Sort, Query(description=SORT_HELP)] = "coverage",
+        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
         per_page: Annotated[int, Query(ge=1, le=200)] = s.page_size,
     ) -> dict[str, Any]:
-        found = find_stories(q, entity, outlet, since, until)
-        chunk = found[(page - 1) * per_page : page * per_page]
-        return {"total": len(found), "page": page, "per_page": per_page,
-                "stories": [st.to_dict() for st in chunk]}
+        total, found = story_query(q, entity, outlet, since, until, sort, page, per_page)
+        return {"total": total, "page": page, "per_page": per_page, "sort": sort,
+                "stories": [st.to_dict() for st in found]}
 
-    @app.get("/api/stories/{story_id}", tags=["stories"])
-    def get_story(story_id: str) -> dict[str, Any]:
-        store = stores.get()
-        story = store.story(story_id)
-        data = story.to_dict()
-        data["articles"] = [_article_summary(a, story) for a in store.articles(story.article_ids)]
-        return data
-
-    @app.get("/api/stories/{story_id}/comparison", tags=["stories"])
+    # Routes with a suffix come before the bare one: an id may contain "/" (`:path`).
+    @app.get("/api/stories/{story_id:path}/comparison", tags=["stories"])
     def get_comparison(story_id: str) -> dict[str, Any]:
         return comparison(story_id)[1]
 
-    @app.get("/api/stories/{story_id}/quotes", tags=["stories"])
+    @app.get("/api/stories/{story_id:path}/quotes", tags=["stories"])
     def get_quotes(story_id: str) -> dict[str, Any]:
         report = comparison(story_id)[1]
         return {"quotes": report["quotes"],
                 "by_speaker": [{"speaker": name, "variants": [v.__dict__ for v in variants]}
                                for name, variants in views.quotes_by_speaker(report)]}
 
-    @app.get("/api/stories/{story_id}/timeline", tags=["stories"])
+    @app.get("/api/stories/{story_id:path}/timeline", tags=["stories"])
     def get_timeline(story_id: str) -> dict[str, Any]:
         return {"timeline": comparison(story_id)[1]["timeline"]}
 
-    @app.get("/api/stories/{story_id}/digest", tags=["stories"])
+    @app.get("/api/stories/{story_id:path}/digest", tags=["stories"])
     def get_digest(story_id: str) -> dict[str, Any]:
         return {"digest": comparison(story_id)[1]["digest"]}
 
-    @app.get("/api/articles/{article_id}", tags=["articles"])
+    @app.get("/api/stories/{story_id:path}", tags=["stories"])
+    def get_story(story_id: str) -> dict[str, Any]:
+        found = story(story_id)
+        data = found.to_dict()
+        members = with_retries(lambda: stores.get().articles(found.article_ids))
+        data["articles"] = [_article_summary(a, found) for a in members]
+        return data
+
+    @app.get("/api/articles/{article_id:path}", tags=["articles"])
     def get_article(article_id: str) -> dict[str, Any]:
-        article = stores.get().article(article_id)
-        data = article.to_dict()
-        data["removed"] = [{"text": r.text, "reason": r.reason} for r in article.removed]
+        data = article(article_id).to_dict()
+        data.pop("input", None)  # where the file was read on the server is nobody else's business
+        data["story"] = with_retries(lambda: stores.get().story_id_of(article_id))
         return data
 
     @app.post("/api/articles", tags=["articles"], status_code=201)
@@ -204,11 +159,15 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
         url, source (the outlet), published and id, as in a JSONL input line."""
         _check_token(request, s.serve_token)
         body = await _read_bounded(request, int(s.max_input_mb * 2**20))
+        return await run_in_threadpool(ingest_body, body)
+
+    def ingest_body(body: bytes) -> dict[str, Any]:
+        """Parse, clean, store and place the posted articles (in the thread pool: all of it blocks)."""
         try:
             documents = parse_records(body)  # as a JSONL file's lines are read
         except InputError as err:
             raise ApiError(400, "bad_json", err.cause) from err
-        report = api.ingest_documents(documents, s)
+        report = with_retries(lambda: api.ingest_documents(documents, s))
         return {"added": report.added, "already_stored": report.already_stored,
                 "rejected": [{"input": r.input, "reason": r.reason} for r in report.rejected],
                 "stories": sorted(report.stories_touched)}
@@ -217,42 +176,73 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
     def render(name: str, **context: Any) -> HTMLResponse:
         return HTMLResponse(templates.get_template(name).render(**context))
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def story_list(q: Annotated[str | None, Query(max_length=200)] = None,
-                   page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
-        found = find_stories(q, None, None, None, None)
-        days = stores.get().story_days()
-        chunk = found[(page - 1) * s.page_size : page * s.page_size]
+                   sort: Annotated[Sort, Query()] = "coverage",
+                   page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+        total, found = story_query(q, None, None, None, None, sort, page, s.page_size)
+        days = with_retries(lambda: stores.get().story_days([st.id for st in found]))
         rows = [{"story": st, "size": len(st.article_ids), "span": _span(st),
-                 "spark": views.sparkline(days.get(st.id, []))} for st in chunk]
-        return render("stories.html", rows=rows, q=q or "", page=page, total=len(found),
-                      pages=max(1, -(-len(found) // s.page_size)))
+                 "spark": views.sparkline(days.get(st.id, []))} for st in found]
+        return render("stories.html", rows=rows, q=q or "", sort=sort, page=page, total=total,
+                      pages=max(1, -(-total // s.page_size)))
 
-    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:
-        story, report = comparison(story_id)
+        found, report = comparison(story_id)
         columns, rows = views.coverage_matrix(report)
-        return render("story.html", story=story, report=report, span=_span(story),
+        return render("story.html", story=found, report=report, span=_span(found),
                       names=views.outlet_names(report), columns=columns, rows=rows,
-                      cards=views.discrepancy_cards(report), speakers=views.quotes_by_speaker(report))
+                      cards=views.discrepancy_cards(report), speakers=views.quotes_by_speaker(report),
+                      fold=views.FOLD)
 
     @app.get("/api/sources", tags=["sources"])
     def list_sources() -> dict[str, Any]:
         """The sources `storylens follow` polls, with their health."""
-        return {"sources": [_source_json(src) for src in stores.get().sources()]}
+        return {"sources": [_source_json(src) for src in with_retries(lambda: stores.get().sources())]}
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
     def sources_page() -> HTMLResponse:
-        return render("sources.html", sources=[_source_json(src) for src in stores.get().sources()])
+        found = with_retries(lambda: stores.get().sources())
+        return render("sources.html", sources=[_source_json(src) for src in found])
 
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:
-        article = stores.get().article(article_id)
-        analysis = analysis_of(article)
-        return render("article.html", article=article, paragraphs=views.marked_paragraphs(analysis),
-                      quotes=analysis.quotes, published=iso(article.published))
+        found = article(article_id)
+        story_id = with_retries(lambda: stores.get().story_id_of(found.id))
+        analysis = analysis_of(found)
+        return render("article.html", article=found, paragraphs=views.marked_paragraphs(analysis),
+                      quotes=analysis.quotes, published=iso(found.published), story_id=story_id)
 
     return app
+
+
+def page_templates() -> Environment:
+    """The page templates, every one autoescaped."""
+    templates = Environment(loader=FileSystemLoader(HERE / "templates"),
+                            autoescape=select_autoescape(default=True, default_for_string=True))
+    templates.globals.update(version=__version__)
+    templates.filters["path_id"] = path_id
+    return templates
+
+
+def trusted_hosts(settings: config.Settings) -> list[str]:
+    """Host names the server answers to: the setting's, and the address it listens on."""
+    names = [h.strip() for h in settings.serve_trusted_hosts.split(",") if h.strip()]
+    if settings.serve_host not in ("", "0.0.0.0", "::"):
+        names.append(f"[{settings.serve_host}]" if ":" in settings.serve_host else settings.serve_host)
+    return names or list(LOOPBACK_NAMES)
+
+
+def path_id(value: str) -> str:
+    """An id as one URL path segment: every reserved character encoded, "/" included, and the
+    dots of "." and ".." too, which a browser would otherwise resolve as path steps."""
+    encoded = quote(value, safe="")
+    return encoded.replace(".", "%2E") if set(value) <= {"."} else encoded
 
 
 def _source_json(state: SourceState) -> dict[str, Any]:
@@ -261,10 +251,14 @@ def _source_json(state: SourceState) -> dict[str, Any]:
             "failures": state.failures, "last_error": state.last_error, "articles_found": state.articles_found}
 
 
-def _newest_largest(story: Story) -> tuple[bool, float, int]:
-    """Dated stories newest first, then undated ones; larger first on a tie."""
-    stamp = story.last_seen.timestamp() if story.last_seen else 0.0
-    return (story.last_seen is None, -stamp, -len(story.article_ids))
+def _words(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+def _public_report(report: dict[str, Any]) -> dict[str, Any]:
+    """The report without the server-side input path of each article."""
+    return {**report, "articles": [{k: v for k, v in a.items() if k != "input"}
+                                   for a in report.get("articles", [])]}
 
 
 def _span(story: Story) -> str:

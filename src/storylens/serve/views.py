@@ -18,6 +18,9 @@ from rapidfuzz import fuzz
 
 from storylens.model import Analysis
 
+# How many items of each story-page section show before the rest folds into "N more" (a story of
+# three long articles was 7,000 px tall unfolded, 19,000 px at phone width).
+FOLD = {"digest": 8, "matrix": 12, "cards": 4, "speakers": 6, "quotes": 3, "timeline": 8}
 SAME_QUOTE = 80  # rapidfuzz ratio at which two quotations are variants of one
 MAX_SHARED_ROWS = 25
 MAX_SINGLE_ROWS = 15

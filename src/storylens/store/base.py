@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
 from storylens.model import Article, Rejection, Story
+
+# The orders a story list can take (SQL over per-story aggregates); each ends on the story id,
+# so that pages of one query never overlap. "coverage": most outlets first, then most recent.
+STORY_ORDERS = {
+    "coverage": "outlets DESC, last_seen IS NULL, last_seen DESC, size DESC, story_id",
+    "recent": "last_seen IS NULL, last_seen DESC, size DESC, story_id",
+    "size": "size DESC, last_seen IS NULL, last_seen DESC, story_id",
+}
+
+
+@dataclass(frozen=True)
+class StoryQuery:
+    """One page of a story list: optional filters, an order from STORY_ORDERS, and the window."""
+
+    text: str | None = None  # words in a title, outlet or text (each word also as a prefix)
+    entity: str | None = None  # a name, matched as a phrase
+    outlet: str | None = None
+    since: date | None = None  # coverage on or after this day (undated stories always match)
+    until: date | None = None
+    sort: str = "coverage"
+    limit: int = 20
+    offset: int = 0
 
 
 class Store(Protocol):
@@ -33,13 +56,21 @@ class Store(Protocol):
 
     def story(self, story_id: str) -> Story: ...
 
-    def story_days(self) -> dict[str, list[date]]: ...
+    def story_id_of(self, article_id: str) -> str | None: ...
+
+    def story_days(self, story_ids: list[str] | None = None) -> dict[str, list[date]]: ...
+
+    def story_page(self, query: StoryQuery) -> tuple[int, list[Story]]:
+        """(how many stories match the query, the stories of its page)."""
+
+    def stories_by_id(self, story_ids: list[str]) -> list[Story]: ...
 
     def stories_matching(self, text: str) -> set[str]: ...
 
     def rejections(self) -> list[Rejection]: ...
 
-    def save_comparison(self, story_id: str, report: dict[str, Any]) -> None: ...
+    def save_comparison(self, story_id: str, report: dict[str, Any],
+                        article_ids: list[str] | None = None) -> None: ...
 
     def comparison(self, story_id: str) -> dict[str, Any] | None: ...
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ import numpy as np
 from storylens.errors import NotFoundError, StoreError
 from storylens.model import Analysis, Article, Rejection, Removed, SourceState, Story, content_id, iso
 from storylens.store.state import STATE_MIGRATION, StoryStateTables
+from storylens.store.base import STORY_ORDERS, StoryQuery
 
 # Each entry moves the schema from version N to N+1; never edit one that has shipped.
 MIGRATIONS: list[str] = [
@@ -94,8 +97,33 @@ MIGRATIONS: list[str] = [
     );
     """,
     STATE_MIGRATION,
+    # Story list, search and paging in SQL (the web UI and the HTTP API): an index that answers
+    # per-story counts and dates without reading article rows, one for the outlet filter, and a
+    # full-text index of titles, outlets and text kept in step with `articles` by triggers.
+    """
+    CREATE INDEX articles_story_cover ON articles (story_id, published, outlet);
+    CREATE INDEX articles_outlet ON articles (outlet COLLATE NOCASE);
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, outlet, text, content='articles', content_rowid='seq',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, outlet, text) VALUES (new.seq, new.title, new.outlet, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, outlet, text)
+        VALUES ('delete', old.seq, old.title, old.outlet, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, outlet, text ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, outlet, text)
+        VALUES ('delete', old.seq, old.title, old.outlet, old.text);
+        INSERT INTO articles_fts (rowid, title, outlet, text) VALUES (new.seq, new.title, new.outlet, new.text);
+    END;
+    INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+    """,
 ]
 
+_STORY_COLUMNS = "seq, id, story_id, title, outlet, published, duplicate_of"
 _ARTICLE_COLUMNS = ("id", "title", "outlet", "url", "byline", "published", "updated", "lang", "input", "text")
 
 
@@ -258,28 +286,43 @@ class SQLiteStore(StoryStateTables):
                            [(o, a) for a, o in duplicates.items()])
 
     def stories(self) -> list[Story]:
-        rows = self.db.execute(
-            "SELECT id, story_id, title, outlet, published, duplicate_of FROM articles "
-            "WHERE story_id IS NOT NULL ORDER BY seq").fetchall()
-        stories: dict[str, Story] = {}
-        for r in rows:
-            story = stories.setdefault(r["story_id"], Story(id=r["story_id"], title=r["title"]))
-            story.article_ids.append(r["id"])
-            if r["outlet"] and r["outlet"] not in story.outlets:
-                story.outlets.append(r["outlet"])
-            if r["duplicate_of"]:
-                story.duplicates[r["id"]] = r["duplicate_of"]
-            when = _parse_iso(r["published"])
-            if when:
-                story.first_seen = min(filter(None, [story.first_seen, when]))
-                story.last_seen = max(filter(None, [story.last_seen, when]))
-        return list(stories.values())
+        rows = self.db.execute(f"SELECT {_STORY_COLUMNS} FROM articles WHERE story_id IS NOT NULL ORDER BY seq")
+        return _group_stories(rows)
 
-    def story_days(self) -> dict[str, list[date]]:
+    def stories_by_id(self, story_ids: list[str]) -> list[Story]:
+        """The given stories in the order given (ids not stored are left out), reading their rows only."""
+        rows = [r for chunk in _chunks(story_ids, 500) for r in self.db.execute(
+            f"SELECT {_STORY_COLUMNS} FROM articles WHERE story_id IN ({', '.join('?' * len(chunk))})", chunk)]
+        found = {st.id: st for st in _group_stories(sorted(rows, key=lambda r: r["seq"]))}
+        return [found[i] for i in story_ids if i in found]
+
+    def story_page(self, query: StoryQuery) -> tuple[int, list[Story]]:
+        """(how many stories match, the stories of the page asked for): filtered, sorted and cut
+        by SQLite over its indexes, so only one page of stories is ever built in Python."""
+        where, having, params = _story_filters(query)
+        rows = self.db.execute(
+            "SELECT story_id, COUNT(*) OVER () AS total FROM ("
+            " SELECT story_id, COUNT(*) AS size, COUNT(DISTINCT outlet COLLATE NOCASE) AS outlets,"
+            " MIN(published) AS first_seen, MAX(published) AS last_seen"
+            f" FROM articles WHERE story_id IS NOT NULL{where} GROUP BY story_id{having})"
+            f" ORDER BY {STORY_ORDERS[query.sort]} LIMIT ? OFFSET ?",
+            [*params, query.limit, query.offset]).fetchall()
+        if not rows:  # past the last page: still say how many there are
+            total = self.story_page(replace(query, offset=0))[0] if query.offset else 0
+            return total, []
+        return int(rows[0]["total"]), self.stories_by_id([r["story_id"] for r in rows])
+
+    def story_days(self, story_ids: list[str] | None = None) -> dict[str, list[date]]:
         """Publication days of each story's dated articles (for coverage-over-time pictures)."""
         out: dict[str, list[date]] = {}
-        for r in self.db.execute("SELECT story_id, published FROM articles "
-                                 "WHERE story_id IS NOT NULL AND published IS NOT NULL"):
+        if story_ids is None:
+            rows: Iterable[sqlite3.Row] = self.db.execute(
+                "SELECT story_id, published FROM articles WHERE story_id IS NOT NULL AND published IS NOT NULL")
+        else:
+            rows = [r for chunk in _chunks(story_ids, 500) for r in self.db.execute(
+                "SELECT story_id, published FROM articles WHERE published IS NOT NULL "
+                f"AND story_id IN ({', '.join('?' * len(chunk))})", chunk)]
+        for r in rows:
             out.setdefault(r["story_id"], []).append(datetime.fromisoformat(r["published"]).date())
         return out
 
@@ -292,11 +335,22 @@ class SQLiteStore(StoryStateTables):
             (pattern,))
         return {r["story_id"] for r in rows}
 
+    def story_id_of(self, article_id: str) -> str | None:
+        """The story an article is in (None while it has none)."""
+        row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else row["story_id"]
+
     def story(self, story_id: str) -> Story:
-        for story in self.stories():
-            if story.id == story_id or (len(story_id) >= 4 and story.id.startswith(story_id)):
-                return story
-        raise NotFoundError(f"no story {story_id!r} in {self.path}; `storylens stories` lists them")
+        """The story with this id, or the first (in arrival order) whose id starts with it (4+ characters)."""
+        row = self.db.execute("SELECT story_id FROM articles WHERE story_id = ? LIMIT 1", (story_id,)).fetchone()
+        if row is None and len(story_id) >= 4:  # a range over the index, not a scan: a prefix of an id
+            row = self.db.execute(
+                "SELECT story_id FROM articles WHERE story_id >= ?1 AND story_id < ?1 || char(1114111) "
+                "ORDER BY seq LIMIT 1", (story_id,)).fetchone()
+        found = self.stories_by_id([row["story_id"]]) if row else []
+        if not found:
+            raise NotFoundError(f"no story {story_id!r} in {self.path}; `storylens stories` lists them")
+        return found[0]
 
     # -- rejections and comparisons -------------------------------------------------------------
     def add_rejections(self, rejections: Iterable[Rejection]) -> None:
@@ -312,9 +366,11 @@ class SQLiteStore(StoryStateTables):
         return [Rejection(r["input"], r["stage"], r["reason"])
                 for r in self.db.execute("SELECT * FROM rejections ORDER BY at, input")]
 
-    def save_comparison(self, story_id: str, report: dict[str, Any]) -> None:
-        """Keep a story's comparison with the article ids it was made from (duplicates included)."""
-        ids = json.dumps(sorted(self.story(story_id).article_ids))
+    def save_comparison(self, story_id: str, report: dict[str, Any], article_ids: list[str] | None = None) -> None:
+        """Keep a story's comparison with the article ids it was made from (duplicates included).
+        Give the ids the report was computed from: read again here, they may include an article
+        that arrived since, and a stale report would pass for current."""
+        ids = json.dumps(sorted(self.story(story_id).article_ids if article_ids is None else article_ids))
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO comparisons (story_id, article_ids, report) VALUES (?, ?, ?)",
                        (story_id, ids, json.dumps(report)))
@@ -410,12 +466,73 @@ def _suffixed(article: Article) -> str:
 
 
 def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """The statements of a migration; a trigger's body keeps its inner semicolons."""
+    statements, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending.strip())
+            pending = ""
+    return statements
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def _group_stories(rows: Iterable[sqlite3.Row]) -> list[Story]:
+    """Stories from article rows in arrival order (a story's title is its first article's)."""
+    stories: dict[str, Story] = {}
+    for r in rows:
+        story = stories.setdefault(r["story_id"], Story(id=r["story_id"], title=r["title"]))
+        story.article_ids.append(r["id"])
+        if r["outlet"] and r["outlet"] not in story.outlets:
+            story.outlets.append(r["outlet"])
+        if r["duplicate_of"]:
+            story.duplicates[r["id"]] = r["duplicate_of"]
+        when = _parse_iso(r["published"])
+        if when:
+            story.first_seen = min(filter(None, [story.first_seen, when]))
+            story.last_seen = max(filter(None, [story.last_seen, when]))
+    return list(stories.values())
+
+
+def _story_filters(query: StoryQuery) -> tuple[str, str, list[Any]]:
+    """(WHERE additions, HAVING clause, parameters) for the filters of a story query."""
+    where, having, params, later = "", [], [], []
+    for text, phrase in ((query.text, False), (query.entity, True)):
+        if text is None:
+            continue
+        match = fts_query(text, phrase)
+        if match is None:  # punctuation only: no word to look for, so nothing matches
+            where += " AND 0"
+            continue
+        where += (" AND story_id IN (SELECT a.story_id FROM articles_fts JOIN articles a"
+                  " ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?)")
+        params.append(match)
+    if query.outlet:
+        where += " AND story_id IN (SELECT story_id FROM articles WHERE outlet = ? COLLATE NOCASE)"
+        params.append(query.outlet)
+    if query.since:
+        having.append("(MAX(published) IS NULL OR MAX(published) >= ?)")
+        later.append(query.since.isoformat())
+    if query.until:
+        having.append("(MIN(published) IS NULL OR substr(MIN(published), 1, 10) <= ?)")
+        later.append(query.until.isoformat())
+    return where, (" HAVING " + " AND ".join(having)) if having else "", params + later
+
+
+def fts_query(text: str, phrase: bool = False) -> str | None:
+    """A user's words as an FTS5 query: every word (each also as a prefix), or the words as one
+    phrase. Words are quoted, so FTS5 syntax a user types (AND, NEAR, col:, *) is only words."""
+    words = re.findall(r"\w+", text)
+    if not words:
+        return None
+    if phrase:
+        return '"' + " ".join(words) + '"'
+    return " ".join(f'"{w}"*' for w in words)
 
 
 def _parse_iso(value: str | None) -> datetime | None:
