@@ -7,6 +7,7 @@ import json
 import re
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,16 +54,48 @@ outlet_option = click.option(
     "--outlet", default=None,
     help="Outlet of the inputs that do not name one (files, JSONL records without `source`).")
 
+PLAIN_PROGRESS_EVERY_S = 10.0  # without a terminal: one progress line at most this often
+
 
 @contextmanager
 def _progress(label: str, total: int | None) -> Iterator[Any]:
-    columns = [TextColumn(label, markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+    """A bar on a terminal. Elsewhere (a log file, a pipe, a service manager) plain lines every
+    few seconds and one at the end, so that a long run is never silent. A total that is not
+    known in advance is counted up ("120 done"), never shown as "120/?"."""
+    if not err.is_terminal:
+        with _plain_progress(label, total) as advance:
+            yield advance
+        return
+    count = MofNCompleteColumn() if total is not None else TextColumn("{task.completed} done")
+    columns = [TextColumn(label, markup=False), BarColumn(), count, TimeElapsedColumn()]
+    with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n=1: bar.advance(task, n)
 
 
 GIVEN = "storylens.given"  # ctx.meta key: the global options given, before or after the command
+
+
+@contextmanager
+def _plain_progress(label: str, total: int | None) -> Iterator[Any]:
+    started = last = time.monotonic()
+    done = 0
+
+    def line() -> None:
+        of = f"/{total}" if total is not None else " done"
+        sys.stderr.write(f"storylens: {label}: {done}{of} ({time.monotonic() - started:.0f} s)\n")
+        sys.stderr.flush()
+
+    def advance(n: int = 1) -> None:
+        nonlocal done, last
+        done += n
+        if time.monotonic() - last >= PLAIN_PROGRESS_EVERY_S:
+            last = time.monotonic()
+            line()
+
+    yield advance
+    if done:
+        line()
 
 
 class _Group(click.Group):
@@ -266,8 +299,9 @@ def demo(ctx: click.Context) -> None:
 @click.option("--host", default=None, help="Address to listen on [default: 127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port [default: 8321].")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes [default: 1].")
-@click.option("--precompute/--no-precompute", default=True, show_default=True,
-              help="Compare every stored story before serving, so story pages open at once.")
+@click.option("--precompute/--no-precompute", default=False, show_default=True,
+              help="Compare every stored story before listening (otherwise a story is compared on "
+                   "its first view and kept).")
 @click.pass_obj
 def serve(settings: config.Settings, host: str | None, port: int | None, workers: int | None,
           precompute: bool) -> None:

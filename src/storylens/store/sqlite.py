@@ -16,8 +16,8 @@ import numpy as np
 
 from storylens.errors import NotFoundError, StoreError
 from storylens.model import Analysis, Article, Rejection, Removed, SourceState, Story, content_id, iso
-from storylens.store.state import STATE_MIGRATION, StoryStateTables
 from storylens.store.base import STORY_ORDERS, StoryQuery
+from storylens.store.state import STATE_MIGRATION, StoryStateTables
 
 # Each entry moves the schema from version N to N+1; never edit one that has shipped.
 MIGRATIONS: list[str] = [

@@ -1,0 +1,47 @@
+"""`storylens serve` starts at once and says what it does without a terminal."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+
+from storylens import api, cli
+from storylens.config import Settings
+from storylens.store import SQLiteStore
+from tests.serve.conftest import hostile_documents, start_server
+
+
+def test_serve_listens_before_comparing_anything_and_compares_on_first_view(tmp_path: Path) -> None:
+    s = Settings(db=str(tmp_path / "s.db"))
+    api.ingest_documents(hostile_documents(), s)
+    (story,) = api.stories(settings=s)
+    server = start_server(s)
+    base = next(server)
+    try:
+        with SQLiteStore(s.db) as store:
+            assert store.comparison(story.id) is None  # nothing compared before it listened
+        assert httpx.get(f"{base}/stories/{story.id}", timeout=120).status_code == 200
+        for _ in range(50):  # the writer thread keeps it right after the response
+            with SQLiteStore(s.db) as store:
+                if store.comparison(story.id) is not None:
+                    break
+            time.sleep(0.2)
+        else:
+            raise AssertionError("the comparison computed on first view was not kept")
+    finally:
+        server.close()
+
+
+def test_progress_without_a_terminal_prints_plain_lines_with_a_total(capsys, monkeypatch) -> None:
+    monkeypatch.setattr(cli, "PLAIN_PROGRESS_EVERY_S", 0.0)
+    with cli._progress("comparing stories", 3) as advance:
+        for _ in range(3):
+            advance()
+    with cli._progress("ingesting", None) as advance:
+        advance(2)
+    lines = capsys.readouterr().err.splitlines()
+    assert "storylens: comparing stories: 1/3" in lines[0]
+    assert any("comparing stories: 3/3" in line for line in lines)
+    assert "ingesting: 2 done" in lines[-1] and not any("?" in line for line in lines)
