@@ -223,7 +223,7 @@ def test_the_sources_page_shows_each_sources_health_escaped(tmp_path: Path, site
     site.page("/feed.xml", b"<rss><channel><item><title>broken", "application/rss+xml")
     s = settings_for(tmp_path, site)
     follow([site.base + "/feed.xml", site.base + "/x.xml?<script>"], s, once=True)
-    client = TestClient(create_app(s))
+    client = TestClient(create_app(s), base_url="http://localhost")  # a trusted Host name
     page = client.get("/sources").text
     sources = client.get("/api/sources").json()["sources"]
     assert {src["url"] for src in sources} == {site.base + "/feed.xml", site.base + "/x.xml?<script>"}
