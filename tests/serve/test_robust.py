@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from storylens import api
 from storylens.config import Settings
+from storylens.errors import StoreError
 from storylens.model import RawDocument
 from storylens.serve import app as app_module
 from storylens.serve import create_app, data, views
@@ -114,6 +115,9 @@ def test_retries_outlast_a_short_lock() -> None:
         return "done"
 
     assert data.with_retries(flaky, attempts=3) == "done" and len(calls) == 3
+    wrapped = StoreError("the store: database is locked")  # how the store reports a lock it waited out
+    wrapped.__cause__ = sqlite3.OperationalError("database is locked")
+    assert app_module.errors.is_lock_error(wrapped) and not app_module.errors.is_lock_error(StoreError("no"))
     with pytest.raises(sqlite3.OperationalError):
         data.with_retries(lambda: (_ for _ in ()).throw(sqlite3.OperationalError("no such table: x")))
 

@@ -41,10 +41,17 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.headers = status, code, message, headers or {}
 
 
-def is_lock_error(err: BaseException) -> bool:
-    """SQLite's answer when another connection holds the write lock past the busy timeout."""
-    return isinstance(err, sqlite3.OperationalError) and any(
-        word in str(err).lower() for word in ("locked", "busy"))
+def is_lock_error(err: BaseException | None) -> bool:
+    """SQLite's answer when another connection holds the write lock past the busy timeout,
+    raised as it is or as the cause of the store's own error."""
+    while err is not None:
+        if isinstance(err, sqlite3.OperationalError) and any(w in str(err).lower() for w in ("locked", "busy")):
+            return True
+        err = err.__cause__
+    return False
+
+
+BUSY_MESSAGE = "the store is busy with another writer; retry shortly"
 
 
 def path_scrubber(db: str) -> Callable[[str], str]:
@@ -86,6 +93,8 @@ def install(app: FastAPI, templates: Environment, scrub: Callable[[str], str]) -
 
     @app.exception_handler(StorylensError)
     async def on_storylens_error(request: Request, err: StorylensError) -> Response:
+        if is_lock_error(err):
+            return respond(request, 503, "busy", BUSY_MESSAGE, {"retry-after": str(RETRY_AFTER_S)})
         return respond(request, 400, "bad_request", str(err))
 
     @app.exception_handler(StarletteHTTPException)
@@ -101,8 +110,7 @@ def install(app: FastAPI, templates: Environment, scrub: Callable[[str], str]) -
     @app.exception_handler(sqlite3.OperationalError)
     async def on_database_error(request: Request, err: sqlite3.OperationalError) -> Response:
         if is_lock_error(err):
-            return respond(request, 503, "busy", "the store is busy with another writer; retry shortly",
-                           {"retry-after": str(RETRY_AFTER_S)})
+            return respond(request, 503, "busy", BUSY_MESSAGE, {"retry-after": str(RETRY_AFTER_S)})
         return await on_unexpected(request, err)
 
     @app.exception_handler(Exception)
