@@ -94,3 +94,46 @@ def test_no_injected_script_runs(browser, hostile_server: str) -> None:
         assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.evaluate("typeof window.__pwned") == "undefined" and not dialogs
     page.close()
+
+
+@pytest.fixture(scope="module")
+def basil_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """BASIL's first ten events (three outlets each, long articles) in a store of their own."""
+    from storylens import api
+    from storylens.config import Settings
+    from tests.conftest import shared_path
+    from tests.serve.conftest import start_server
+
+    lines = shared_path("data", "cluster", "basil-dev.articles.jsonl").read_text(encoding="utf-8").splitlines()
+    folder = tmp_path_factory.mktemp("basil")
+    (folder / "basil.articles.jsonl").write_text("\n".join(lines[:30]) + "\n", encoding="utf-8")
+    settings = Settings(db=str(folder / "basil.db"))
+    api.ingest([folder / "basil.articles.jsonl"], settings=settings)
+    yield from start_server(settings)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("width", [1200, 375])
+def test_basil_story_list_and_story_page(browser, basil_server: str, width: int) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(f"{basil_server}/")
+    outlets = [c.locator(".outlet").count() for c in page.locator("li.story-card").all()]
+    assert outlets and outlets == sorted(outlets, reverse=True)  # most outlets first
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    page.screenshot(path=str(ARTIFACTS / f"basil-story-list-{width}.png"), full_page=True)
+    page.locator("li.story-card a").first.click()
+    page.wait_for_selector("#digest")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.screenshot(path=str(ARTIFACTS / f"basil-story-page-{width}.png"), full_page=True)
+    folded = page.locator("details.more")
+    if folded.count():  # long sections start folded, and open on a click
+        folded.first.locator("summary").click()
+        assert page.evaluate("document.documentElement.scrollHeight") > height
+    assert height < (5000 if width > 600 else 12000), height
+    page.locator("#articles a").first.click()
+    page.wait_for_selector("p.back a")
+    page.locator("p.back a").click()
+    page.wait_for_selector("#digest")
+    page.close()
