@@ -68,7 +68,7 @@ def test_cluster_reads_jsonl_dates_as_given(tmp_path: Path) -> None:
 
 def test_posted_iso_dates_are_stored_as_given(tmp_path: Path) -> None:
     s = Settings(db=str(tmp_path / "x.db"), serve_token="t0ken")
-    client = TestClient(create_app(s))
+    client = TestClient(create_app(s), base_url="http://localhost")  # a trusted Host name
     response = client.post("/api/articles", json=[_record("2020-01-06")],
                            headers={"Authorization": "Bearer t0ken"})
     assert response.status_code == 201, response.text
