@@ -10,7 +10,7 @@ from storylens.serve.app import create_app
 
 
 def post(settings: Settings, body: bytes) -> tuple[int, dict]:
-    client = TestClient(create_app(settings))
+    client = TestClient(create_app(settings), base_url="http://localhost")  # a trusted Host name
     response = client.post("/api/articles", content=body, headers={
         "Authorization": f"Bearer {settings.serve_token}", "Content-Type": "application/json"})
     return response.status_code, response.json()
