@@ -37,6 +37,13 @@ def story_reports(stories: list[str]) -> dict[str, dict[str, Any]]:
     return {story: to_report(compare(grouped[story])) for story in stories}
 
 
+def _sources() -> dict[str, str]:
+    """Article id -> the set's own outlet code (fox, hpo, nyt): what the labels name, whatever
+    display names storylens gives outlets."""
+    records = map(json.loads, Path(f"{BASIL}.articles.jsonl").read_text().splitlines())
+    return {r["id"]: str(r.get("source", "")).casefold() for r in records}
+
+
 def matches(reported: dict[str, Any], label: dict[str, Any], outlets: dict[str, str]) -> bool:
     """Same kind, between the same outlets, and every label value inside one of the reported values."""
     texts = [v["text"].casefold() for v in reported["values"]]
@@ -51,7 +58,7 @@ def score(labels: dict[str, Any], reports: dict[str, dict[str, Any]]) -> dict[st
     found: set[int] = set()
     for story, report in reports.items():
         story_labels = [(n, lab) for n, lab in enumerate(labels["labels"]) if lab["story"] == story]
-        outlets = {a["id"]: (a["outlet"] or "").casefold() for a in report["articles"]}
+        outlets = _sources()
         for d in report["discrepancies"]:
             hit = [(n, lab) for n, lab in story_labels if matches(d, lab, outlets)]
             if not hit:
