@@ -246,10 +246,6 @@ class SQLiteStore(StoryStateTables):
     def done_slices(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT key FROM backfill_slices")}
 
-    def unassigned_article_ids(self) -> list[str]:
-        """Stored articles that no story holds yet (a run stopped between storing and grouping)."""
-        return [row[0] for row in self.db.execute("SELECT id FROM articles WHERE story_id IS NULL ORDER BY seq")]
-
     def article(self, article_id: str) -> Article:
         found = self.articles([article_id])
         if not found:
