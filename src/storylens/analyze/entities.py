@@ -1,7 +1,7 @@
 """Named entities from spaCy, with titles stripped and mentions of one entity grouped.
 
-"General Mark Milley", "Gen Milley" and "Milley" become one entity, canonically "Mark Milley":
-a shorter mention joins the longest earlier-or-later mention that ends with the same surname.
+"General Mark Milley", "Gen Milley" and "Milley" become one entity, canonically "Mark Milley";
+how name forms are matched is in `names.py`.
 """
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz
-
+from storylens.analyze.names import merge_names, spelled_differently
 from storylens.model import Mention
 
 if TYPE_CHECKING:
@@ -28,7 +27,6 @@ TITLES = re.compile(
     r"\s+)+",
     re.IGNORECASE,
 )
-NEAR_SPELLING = 80  # rapidfuzz ratio of two surnames that are one name spelled two ways
 _POSSESSIVE = re.compile(r"(?:'s|’s|')$")
 
 
@@ -53,40 +51,13 @@ def find_entities(doc: Doc) -> list[Mention]:
 
 
 def canonicalize(mentions: list[Mention]) -> list[Mention]:
-    """Give each person mention the longest full name in the article that shares its surname,
-    where surnames spelled a letter or two apart count as one ("Soleimani" / "Suleimani"); a
-    mention whose spelling differs from its canonical name is flagged as a variant."""
-    surnames = _surname_groups([m.text.split()[-1] for m in mentions if m.label == "PERSON"])
-    full: dict[str, str] = {}
-    for m in mentions:
-        if m.label == "PERSON":
-            key = surnames[m.text.split()[-1].casefold()]
-            if len(m.text.split()) > len(full.get(key, "").split()):
-                full[key] = m.text
+    """Give each person mention the canonical form of the person it names in this article
+    (`names.merge_names`: "Trump" and "Donald Trump" are "Donald J. Trump", "Melania Trump" is
+    herself); a mention whose spelling differs from its canonical name is flagged as a variant."""
+    canonical = merge_names(m.text for m in mentions if m.label == "PERSON")
     out = []
     for m in mentions:
-        canonical = full.get(surnames.get(m.text.split()[-1].casefold(), ""), m.text) if m.label == "PERSON" \
-            else m.text
-        out.append(Mention(m.start, m.end, text=m.text, label=m.label, canonical=canonical,
-                           variant=_spelled_differently(m.text, canonical)))
+        name = canonical.get(m.text, m.text) if m.label == "PERSON" else m.text
+        variant = m.label == "PERSON" and spelled_differently(m.text, name)
+        out.append(Mention(m.start, m.end, text=m.text, label=m.label, canonical=name, variant=variant))
     return out
-
-
-def _surname_groups(surnames: list[str]) -> dict[str, str]:
-    """Each surname (casefolded) -> the first near-identical surname seen."""
-    groups: dict[str, str] = {}
-    for name in (s.casefold() for s in surnames):
-        if name in groups:
-            continue
-        groups[name] = next((rep for rep in dict.fromkeys(groups.values()) if _near(name, rep)), name)
-    return groups
-
-
-def _near(x: str, y: str) -> bool:
-    return min(len(x), len(y)) >= 5 and x[0] == y[0] and fuzz.ratio(x, y) >= NEAR_SPELLING
-
-
-def _spelled_differently(text: str, canonical: str) -> bool:
-    """Not a shorter form of the canonical name ("Milley") but another spelling of a word in it."""
-    words, full = text.casefold().split(), canonical.casefold().split()
-    return any(w not in full for w in words)
