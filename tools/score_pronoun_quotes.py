@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 PERSONAL = {"he", "she"}
+POSSESSIVE = {"his", "her", "hers", "their", "its", "my", "our"}
 
 
 def _scorer(eval_dir: Path):  # type: ignore[no-untyped-def]
@@ -41,7 +42,7 @@ def pronoun_cases(sq, doc: dict, text: str) -> list[tuple[str, str, str | None]]
         reference = None
         for earlier in reversed(attributions[:number]):
             name = earlier["source"][2] if earlier.get("source") else None
-            if name and sq.norm(name) not in sq._PRONOUNS and sq.words(name):
+            if name and sq.norm(name) not in sq._PRONOUNS | POSSESSIVE and sq.words(name):
                 reference = name
                 break
         start, end, _ = a["content"]

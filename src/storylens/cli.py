@@ -467,7 +467,8 @@ def _analysis_json(source: str, a: Analysis) -> dict[str, Any]:
         "entities": [{"text": m.text, "label": m.label, "start": m.start, "end": m.end, "canonical": m.canonical,
                       "variant": m.variant}
                      for m in a.entities],
-        "quotes": [{"text": q.text, "speaker": q.speaker, "cue": q.cue, "start": q.start, "end": q.end}
+        "quotes": [{"text": q.text, "speaker": q.speaker, "cue": q.cue, "resolved": q.resolved, "start": q.start,
+                    "end": q.end}
                    for q in a.quotes],
         "dates": [{"text": d.text, "date": iso(d.date), "start": d.start, "end": d.end} for d in a.dates],
     }

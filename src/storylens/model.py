@@ -127,12 +127,19 @@ class Mention(Span):
 
 @dataclass(frozen=True)
 class Quote(Span):
-    """A direct quotation: `start`/`end` cover the text between the quotation marks."""
+    """A direct quotation: `start`/`end` cover the text between the quotation marks.
+
+    `resolved` says how the speaker was found, strongest first: "named" in the attribution,
+    "role" ("the president", resolved to the person the article gives that role), "pronoun"
+    (resolved by salience), "signed" after a dash, "inherited" from the quotation it continues,
+    "nearby" (the person named next to a cue that has no subject); "" when there is no speaker.
+    """
 
     text: str = ""
     speaker: str | None = None
     cue: str | None = None
     sentence: int = 0
+    resolved: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,7 +172,7 @@ class Analysis:
         return {
             "sentences": [[s.start, s.end] for s in self.sentences],
             "entities": [[m.start, m.end, m.text, m.label, m.canonical, m.variant] for m in self.entities],
-            "quotes": [[q.start, q.end, q.text, q.speaker, q.cue, q.sentence] for q in self.quotes],
+            "quotes": [[q.start, q.end, q.text, q.speaker, q.cue, q.sentence, q.resolved] for q in self.quotes],
             "dates": [[d.start, d.end, d.text, iso(d.date), d.sentence] for d in self.dates],
         }
 
@@ -176,7 +183,8 @@ class Analysis:
             sentences=[Sentence(a, b, index=n) for n, (a, b) in enumerate(data["sentences"])],
             entities=[Mention(a, b, text=t, label=label, canonical=c, variant=v)
                       for a, b, t, label, c, v in data["entities"]],
-            quotes=[Quote(a, b, text=t, speaker=sp, cue=cue, sentence=n) for a, b, t, sp, cue, n in data["quotes"]],
+            quotes=[Quote(a, b, text=t, speaker=sp, cue=cue, sentence=n, resolved=(rest or [""])[0])
+                    for a, b, t, sp, cue, n, *rest in data["quotes"]],
             dates=[DateRef(a, b, text=t, date=date.fromisoformat(d) if d else None, sentence=n)
                    for a, b, t, d, n in data["dates"]],
         )

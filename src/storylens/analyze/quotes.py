@@ -16,12 +16,15 @@ from typing_extensions import TypeIs
 
 from storylens.analyze.entities import strip_title
 from storylens.analyze.sentences import sentence_at
+from storylens.analyze.speakers import ROLES, Resolved, Salience, can_speak
 from storylens.model import Mention, Quote, Sentence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-OPENERS = {"“": "”", "„": "“”", "«": "»", '"': '"', "‘": "’"}
+# Each opening mark and the marks that may close it: news copy often mixes curly and straight
+# double quotes within one quotation (“I fundamentally disagree," said ...).
+OPENERS = {"“": "”\"", "„": "“”", "«": "»", '"': '"”', "‘": "’"}
 SPEECH_VERBS = {
     "say", "said", "says", "saying", "add", "added", "adds", "adding", "tell", "told", "tells",
     "telling", "state", "stated", "states", "explain", "explained", "explains", "acknowledge",
@@ -52,6 +55,7 @@ TITLE_MAX_WORDS = 6
 _SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 MAX_SPEAKER_WORDS = 8
 ATTRIBUTION_TAIL = 12  # words of a sentence that only attributes the quotation before it
+GOVERNOR_HOPS = 3  # words (prepositions, nouns) between a quotation and the verb it hangs on
 ATTRIBUTION_WORDS = 45  # longest stretch ("X, a professor at Y, said on Monday.") between two parts of one quotation
 
 
@@ -110,7 +114,9 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention]) ->
     text = doc.text
     spans = quote_spans(text)
     inside = [(s.start, s.end) for s in spans]
+    salience = Salience(doc, sentences, mentions, inside)
     quotes: list[Quote] = []
+    spoken: list[tuple[int, str]] = []  # (cue offset, speaker) of the quotations resolved so far
     previous: Quote | None = None
     for span in spans:
         index = sentence_at(sentences, span.start)
@@ -131,24 +137,49 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention]) ->
             # "Caddell continued:" closing one paragraph, or "..., Schiff said." just before, with
             # the quotation opening the next paragraph or sentence: the lead-in names the speaker
             cue_token, subject = _cue_and_subject(doc, [lead_in], inside, span)
-        signed = _signed_by(text, span) if cue_token is None else None
         if subject is not None and _within(_start_of(subject), inside):
             subject = None  # the parse took words of the quotation itself for the subject
-        speaker = None
-        if subject is not None:
-            speaker = _resolve(subject, mentions, quotes, span.start)
-        elif cue_token is not None:
-            speaker = _person_near(cue_token.idx, frame, mentions, inside)
-        elif signed is not None:
-            speaker = signed
-        elif previous is not None and _continues(text, previous, span):
-            speaker = previous.speaker
+        found = _speaker(doc, span, cue_token, subject, frame, salience, quotes, spoken, previous)
+        if found.name and cue_token is not None:
+            spoken.append((cue_token.idx, found.name))
         cue = cue_token.text if cue_token is not None else None
         for start, end in _by_sentence(text, span, sentences):
-            previous = Quote(start, end, text=text[start:end], speaker=speaker, cue=cue,
-                             sentence=sentence_at(sentences, start))
+            previous = Quote(start, end, text=text[start:end], speaker=found.name, cue=cue,
+                             sentence=sentence_at(sentences, start), resolved=found.how if found.name else "")
             quotes.append(previous)
     return quotes
+
+
+def _speaker(doc: Doc, span: _Found, cue: Token | None, subject: Span | Token | None, frame: list[Sentence],
+             salience: Salience, quotes: list[Quote], spoken: list[tuple[int, str]],
+             previous: Quote | None) -> Resolved:
+    """The speaker of one quotation, from the strongest evidence there is: the cue's subject, a
+    person named by the cue, a signature, the quotation it continues."""
+    text = doc.text
+    if subject is not None:
+        found = _resolve(subject, salience, quotes, spoken)
+        if found.name:
+            return found
+    if cue is not None:
+        near = _person_near(cue.idx, frame, salience.people)
+        if near:
+            return Resolved(near, "nearby")
+    labelled = _labelled_by(text, span, salience) if cue is None else None
+    if labelled is not None:
+        return Resolved(labelled, "named")
+    signed = _signed_by(text, span) if cue is None else None
+    if signed is not None:
+        return Resolved(signed, "signed")
+    if previous is not None and _continues(text, previous, span):
+        return Resolved(previous.speaker, "inherited")
+    governor = _governor(doc, span, frame, salience.inside) if cue is None else None
+    if governor is not None:
+        # “France will always be France,” an angry Hollande retaliated: the verb the quotation hangs
+        # on names its speaker, though it is no speech verb (it makes no quotation of scare quotes)
+        subject = _subject(governor)
+        if subject is not None and not _within(_start_of(subject), salience.inside):
+            return _resolve(subject, salience, quotes, spoken)
+    return Resolved(None, "")
 
 
 def _by_sentence(text: str, span: _Found, sentences: list[Sentence]) -> list[tuple[int, int]]:
@@ -165,11 +196,11 @@ def _by_sentence(text: str, span: _Found, sentences: list[Sentence]) -> list[tup
     return pieces or [(span.start, span.end)]
 
 
-def _person_near(cue: int, frame: list[Sentence], mentions: list[Mention],
-                 inside: list[tuple[int, int]]) -> str | None:
-    """When the parse gives the cue no subject: the person named closest to it in the sentence."""
+def _person_near(cue: int, frame: list[Sentence], mentions: list[Mention]) -> str | None:
+    """When the parse gives the cue no subject: the person named closest to it in the sentence
+    (`mentions` are those outside quotation marks)."""
     lo, hi = frame[0].start, frame[-1].end
-    people = [m for m in mentions if m.label == "PERSON" and lo <= m.start < hi and not _within(m.start, inside)]
+    people = [m for m in mentions if lo <= m.start < hi]
     if not people:
         return None
     return min(people, key=lambda m: (m.start > cue, abs(m.start - cue))).canonical
@@ -180,6 +211,8 @@ def _is_title(quoted: str) -> bool:
     words = re.findall(r"[\w'’-]+", quoted)
     if not words or len(words) > TITLE_MAX_WORDS or quoted.rstrip(" ,").endswith((".", "?", "!")):
         return False
+    if re.search(r"[.?!]\s+[A-Z]", quoted):
+        return False  # "Like Oakland. Or Ferguson,": two sentences are speech, not a title
     main = [w for w in words[1:] if w.casefold() not in _SMALL_WORDS]
     return words[0][:1].isupper() and bool(main) and all(w[:1].isupper() or w[:1].isdigit() for w in main)
 
@@ -191,6 +224,18 @@ def _signed_by(text: str, span: _Found) -> str | None:
     """A quotation signed after a dash, as in letters and vox pops: “…” ― Pamela Padilla."""
     found = _SIGNATURE.match(text, span.end, min(len(text), span.end + 80))
     return found.group(1).rstrip(".") if found else None
+
+
+_LABEL = re.compile(r"(?:^|[\n.!?]\s*|\s)([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,3})[^\S\n]*:[^\S\n]*[“\"]?$")
+
+
+def _labelled_by(text: str, span: _Found, salience: Salience) -> str | None:
+    """A quotation after a name and a colon, as in transcripts and lists: Clinton: “Our goal ...”."""
+    found = _LABEL.search(text, max(0, span.start - 60), span.start)
+    if found is None:
+        return None
+    person = salience.person_at(found.start(1), found.end(1))
+    return person.canonical if person is not None else found.group(1)
 
 
 def _attribution_follows(text: str, span: _Found, after: Sentence) -> bool:
@@ -250,6 +295,33 @@ def _cue_and_subject(doc: Doc, frame: list[Sentence], inside: list[tuple[int, in
     return (best[1], best[2]) if best else (None, None)
 
 
+def _governor(doc: Doc, span: _Found, frame: list[Sentence], inside: list[tuple[int, int]]) -> Token | None:
+    """The verb outside the quotation marks, in the quotation's own sentences, that the quoted
+    words hang on in the parse."""
+    chunk = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if chunk is None:
+        return None
+    lo, hi = frame[0].start, frame[-1].end
+    for token in chunk:
+        head = token.head
+        if chunk.start <= head.i < chunk.end:
+            continue
+        for _ in range(GOVERNOR_HOPS):
+            if _within(head.idx, inside) or not lo <= head.idx < hi:
+                break
+            if head.tag_.startswith("VB"):
+                return head
+            if head.head.i == head.i:
+                break
+            head = head.head
+    # The parse may hang the attribution on the quotation instead: ... techniques -- "I think ..."
+    for child in (c for token in chunk for c in token.children):
+        if not chunk.start <= child.i < chunk.end and child.dep_ in ("ccomp", "parataxis") \
+                and child.tag_.startswith("VB") and not _within(child.idx, inside) and lo <= child.idx < hi:
+            return child
+    return None
+
+
 def _verbal(token: Token) -> bool:
     """A speech verb in use, not part of a compound such as "so-called"."""
     if token.i > 0 and token.doc[token.i - 1].text in ("-", "‑") and not token.doc[token.i - 1].whitespace_:
@@ -293,34 +365,38 @@ def _phrase(head: Token) -> Span | Token:
     return span[:MAX_SPEAKER_WORDS * 2]
 
 
-def _resolve(subject: Span | Token, mentions: list[Mention], quotes: list[Quote], at: int) -> str | None:
+def _resolve(subject: Span | Token, salience: Salience, quotes: list[Quote],
+             spoken: list[tuple[int, str]]) -> Resolved:
+    """The speaker a cue's subject phrase names: a pronoun by salience, a named person or
+    organisation, a person by surname, a role by its holder; other phrases name no speaker."""
     text = subject.text.strip()
     lowered = text.casefold()
+    start = _start_of(subject)
     if lowered in PRONOUNS_PERSON:
-        return _last_person(mentions, at)
+        return Resolved(salience.pronoun(lowered, start, spoken), "pronoun")
     if lowered in PRONOUNS_OTHER:
-        for quote in reversed(quotes):
-            if quote.speaker:
-                return quote.speaker
-        return None
-    start = subject.idx if _is_token(subject) else subject.start_char
+        last = next((q.speaker for q in reversed(quotes) if q.speaker), None)
+        return Resolved(last, "pronoun")
+    head = subject if _is_token(subject) else subject.root
+    person = salience.person_of(head)
+    if person is not None:
+        return Resolved(person.canonical, "named")
     end = start + len(subject.text)
-    # Nationalities and parties ("Democratic") describe a speaker; they do not name one.
-    named = [m for m in mentions if m.start < end and m.end > start and m.label in ("PERSON", "ORG", "GPE")]
+    named = [m for m in salience.organisations if m.start < end and m.end > start]
     if named:
-        people = [m for m in named if m.label == "PERSON"] or named
-        return people[0].canonical
+        return Resolved(named[0].canonical, "named")
     bare = strip_title(text)
-    for m in mentions:
-        if m.label == "PERSON" and m.canonical.split()[-1].casefold() == bare.split()[-1].casefold():
-            return m.canonical
+    for m in salience.people:
+        if m.canonical.split()[-1].casefold() == bare.split()[-1].casefold():
+            return Resolved(m.canonical, "named")
+    if head.lower_ in ROLES and not any(c.dep_ == "poss" for c in head.children):  # not "its senior vice president"
+        holder = salience.role_holder(head.lower_, start)
+        if holder:
+            return Resolved(holder, "role")
+    if not can_speak(head):
+        return Resolved(None, "")  # "The moves", "the core of American national interests"
     words = text.split()
-    return " ".join(words[:MAX_SPEAKER_WORDS]) if words else None
-
-
-def _last_person(mentions: list[Mention], before: int) -> str | None:
-    earlier = [m for m in mentions if m.label == "PERSON" and m.end <= before]
-    return earlier[-1].canonical if earlier else None
+    return Resolved(" ".join(words[:MAX_SPEAKER_WORDS]) if words else None, "named")
 
 
 def _is_token(node: Span | Token) -> TypeIs[Token]:

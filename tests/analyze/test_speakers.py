@@ -1,0 +1,71 @@
+from storylens.analyze import analyze, split_sentences
+from storylens.model import Analysis, Article
+
+
+def speakers_of(text: str) -> list[tuple[str, str | None, str]]:
+    return [(q.text, q.speaker, q.resolved) for q in analyze(Article.create(text)).quotes]
+
+
+def test_pronoun_goes_to_the_salient_speaker_not_the_last_name_written() -> None:
+    text = ("President Donald Trump spoke at the White House on Friday.\n\n"
+            "\"We are winning,\" he said.\n\n"
+            "Prosecutors charged his former lawyer, Michael Cohen, with fraud last year.\n\n"
+            "\"It was a witch hunt,\" he told reporters.")
+    assert [s for _, s, _ in speakers_of(text)] == ["Donald Trump", "Donald Trump"]
+
+
+def test_names_inside_a_quotation_are_not_what_a_pronoun_points_to() -> None:
+    text = ("\"Brett McGurk, who I do not know, was appointed by President Obama in 2015,\" Trump tweeted.\n\n"
+            "\"The Fake News is making such a big deal about this nothing event!\" he continued.")
+    assert [(s, how) for _, s, how in speakers_of(text)] == [("Trump", "named"), ("Trump", "pronoun")]
+
+
+def test_pronoun_takes_the_person_of_its_gender() -> None:
+    text = ("Ted Cruz campaigned in Iowa, and he drew large crowds. Kelly Ayotte stayed in New Hampshire; "
+            "she said she was busy.\n\nCruz praised the volunteers on Monday.\n\n"
+            "\"I am focusing on my own race,\" she said.")
+    assert speakers_of(text)[-1][1:] == ("Kelly Ayotte", "pronoun")
+
+
+def test_a_role_resolves_to_the_person_the_article_gives_it() -> None:
+    text = ("Vermont Sen. Bernie Sanders spoke in Des Moines on Monday.\n\n"
+            "\"We are going to win this state,\" the senator said.")
+    assert speakers_of(text)[0][1:] == ("Bernie Sanders", "role")
+
+
+def test_a_phrase_that_names_no_one_is_no_speaker() -> None:
+    text = ("Jim Mattis resigned on Thursday.\n\n"
+            "\"We must be resolute and unambiguous with those countries,\" the core of his argument said.")
+    assert speakers_of(text)[0][1] != "the core of his argument"
+
+
+def test_a_quotation_continued_after_the_attribution_is_inherited() -> None:
+    text = "“Like Oakland. Or Ferguson,” Trump said. “The crime numbers are worse.”"
+    found = speakers_of(text)
+    assert [q for q, _, _ in found] == ["Like Oakland.", "Or Ferguson,", "The crime numbers are worse."]
+    assert [(s, how) for _, s, how in found] == [("Trump", "named")] * 2 + [("Trump", "inherited")]
+
+
+def test_mixed_quotation_marks_still_close_a_quotation() -> None:
+    text = "“I fundamentally disagree,\" said retired Army Lt. Gen. Mick Bednarek. It was his last word."
+    assert speakers_of(text) == [("I fundamentally disagree,", "Mick Bednarek", "named")]
+
+
+def test_a_name_and_a_colon_label_a_quotation() -> None:
+    text = ("Jeb Bush and Hillary Clinton reject the term.\n\n"
+            "Clinton: \"Our goal is not to deter or contain ISIS, but to defeat and destroy ISIS.\"")
+    assert speakers_of(text)[0][1] == "Hillary Clinton"
+
+
+def test_how_a_speaker_was_found_is_stored() -> None:
+    analysis = analyze(Article.create("\"We will reopen the quay soon,\" Ines Valdor said."))
+    again = Analysis.from_dict(analysis.article, analysis.to_dict())
+    assert [q.resolved for q in again.quotes] == ["named"]
+
+
+def test_middle_initials_do_not_end_sentences() -> None:
+    text = ("\"If anybody but your favorite President, Donald J. Trump, announced that, he would be a hero,\" "
+            "he wrote. A tweet by George W. Bush followed. Obama said nothing.")
+    assert [s.of(text) for s in split_sentences(text)] == [
+        "\"If anybody but your favorite President, Donald J. Trump, announced that, he would be a hero,\" he wrote.",
+        "A tweet by George W. Bush followed.", "Obama said nothing."]
