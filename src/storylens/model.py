@@ -132,7 +132,8 @@ class Quote(Span):
     `resolved` says how the speaker was found, strongest first: "named" in the attribution,
     "role" ("the president", resolved to the person the article gives that role), "pronoun"
     (resolved by salience), "signed" after a dash, "inherited" from the quotation it continues,
-    "nearby" (the person named next to a cue that has no subject); "" when there is no speaker.
+    "nearby" (the person named next to a cue that has no subject), "context" (no cue at all: the
+    person the article was last talking about; weakest); "" when there is no speaker.
     """
 
     text: str = ""

@@ -69,3 +69,15 @@ def test_middle_initials_do_not_end_sentences() -> None:
     assert [s.of(text) for s in split_sentences(text)] == [
         "\"If anybody but your favorite President, Donald J. Trump, announced that, he would be a hero,\" he wrote.",
         "A tweet by George W. Bush followed.", "Obama said nothing."]
+
+
+def test_a_quotation_with_no_cue_goes_to_the_person_the_article_is_about() -> None:
+    text = ("Donald Trump spoke at a rally in Manchester on Tuesday.\n\n"
+            "The crowd cheered for an hour.\n\n"
+            "“We are going to start winning again and we are going to win so much.”")
+    assert speakers_of(text)[0][1:] == ("Donald Trump", "context")
+
+
+def test_a_document_can_carry_words() -> None:
+    text = "The draft said troops would be \"repositioning over the coming days and weeks\" in Iraq."
+    assert speakers_of(text)[0][1] == "The draft"

@@ -178,8 +178,11 @@ def _speaker(doc: Doc, span: _Found, cue: Token | None, subject: Span | Token | 
         # on names its speaker, though it is no speech verb (it makes no quotation of scare quotes)
         subject = _subject(governor)
         if subject is not None and not _within(_start_of(subject), salience.inside):
-            return _resolve(subject, salience, quotes, spoken)
-    return Resolved(None, "")
+            found = _resolve(subject, salience, quotes, spoken)
+            if found.name:
+                return found
+    # No cue at all: the person the article was last talking about, as a reader would take it
+    return Resolved(salience.latest_subject(span.start, spoken), "context")
 
 
 def _by_sentence(text: str, span: _Found, sentences: list[Sentence]) -> list[tuple[int, int]]:

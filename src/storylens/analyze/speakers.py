@@ -198,10 +198,12 @@ def speaker_nouns() -> frozenset[str]:
 
 def can_speak(head: Token) -> bool:
     """Whether a phrase with this head word may be a speaker: a name (a proper noun the entity
-    recogniser missed), a role, or a common noun that heads sources in the training set."""
-    if head.tag_ not in ("NN", "NNS"):
+    recogniser missed), a role, a common noun that heads sources in the training set, or a single
+    thing that can carry words ("The draft said"). Plural things ("The moves") and parts of
+    something ("the core of American national interests") do not speak."""
+    if head.tag_ not in ("NN", "NNS") or head.lower_ in ROLES or head.lower_ in speaker_nouns():
         return True
-    return head.lower_ in ROLES or head.lower_ in speaker_nouns()
+    return head.tag_ == "NN" and not any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
 
 
 def _within(offset: int, spans: list[tuple[int, int]]) -> bool:
