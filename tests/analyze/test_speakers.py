@@ -81,3 +81,12 @@ def test_a_quotation_with_no_cue_goes_to_the_person_the_article_is_about() -> No
 def test_a_document_can_carry_words() -> None:
     text = "The draft said troops would be \"repositioning over the coming days and weeks\" in Iraq."
     assert speakers_of(text)[0][1] == "The draft"
+
+
+def test_a_word_of_someones_title_is_not_the_speaker() -> None:
+    # "Senate" titles the leader whose office issued the statement; it said nothing itself.
+    text = ("\"The harbour wall will be rebuilt before winter,\" reads a statement from Senate Majority "
+            "Leader Ann Lee's office.\n\n\"We will pay for it,\" a spokesman for the Harbour Authority said.")
+    found = speakers_of(text)
+    assert found[0][1] not in ("Senate", None)
+    assert "Harbour Authority" in (found[1][1] or "")

@@ -385,7 +385,8 @@ def _resolve(subject: Span | Token, salience: Salience, quotes: list[Quote],
     if person is not None:
         return Resolved(person.canonical, "named")
     end = start + len(subject.text)
-    named = [m for m in salience.organisations if m.start < end and m.end > start]
+    named = [m for m in salience.organisations if m.start < end and m.end > start
+             and _names_the_phrase(salience.doc, m, head)]
     if named:
         return Resolved(named[0].canonical, "named")
     bare = strip_title(text)
@@ -400,6 +401,16 @@ def _resolve(subject: Span | Token, salience: Salience, quotes: list[Quote],
         return Resolved(None, "")  # "The moves", "the core of American national interests"
     words = text.split()
     return Resolved(" ".join(words[:MAX_SPEAKER_WORDS]) if words else None, "named")
+
+
+def _names_the_phrase(doc: Doc, organisation: Mention, head: Token) -> bool:
+    """Whether the organisation is who the phrase names: its head ("the Pentagon"), or an
+    organisation the phrase is of, for or from ("a spokesman for the Pentagon") — not a word of
+    someone's title ("Senate" in "a statement from Senate Majority Leader Harry Reid's office")."""
+    if organisation.start <= head.idx < organisation.end:
+        return True
+    span = doc.char_span(organisation.start, organisation.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ != "compound"
 
 
 def _is_token(node: Span | Token) -> TypeIs[Token]:

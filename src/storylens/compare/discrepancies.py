@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import combinations
 
 import numpy as np
@@ -39,8 +39,10 @@ NUMBER = re.compile(r"\b(\d[\d,.]*\d|\d)\s*(%|per cent|percent|million|billion|t
 CONTRACTIONS = [(re.compile(p, re.I), r) for p, r in (
     (r"\bwon['’]t\b", "will not"), (r"\bcan['’]t\b", "can not"), (r"\bshan['’]t\b", "shall not"),
     (r"n['’]t\b", " not"), (r"['’]re\b", " are"), (r"['’]ll\b", " will"), (r"['’]ve\b", " have"),
-    (r"\b(I)['’]m\b", r"\1 am"), (r"['’]d\b", " would"))]
+    (r"\b(I)['’]m\b", r"\1 am"), (r"\b(it|that|there|here|what|who|where|he|she)['’]s\b", r"\1 is"),
+    (r"['’]d\b", " would"))]
 _WORD = re.compile(r"[\w'’-]+")
+EDITORIAL_INSERTION = re.compile(r"\[[^\]]{0,200}\]|\([^)]{0,200}\)")
 MONTH_NAME = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
                         r"December)\b")
 
@@ -81,15 +83,35 @@ def same_claim_pairs(facts: list[Fact], lexical: np.ndarray, refs: list[tuple[Se
 
 
 def quote_wording(matches: QuoteMatches) -> list[Discrepancy]:
+    """Words of one quotation given differently. Only the speaker's words count: an outlet's
+    bracketed insertion ("(Libyan strongman Moammar) Gadhafi"), its spelling of a name, its
+    contractions, and the tense reported speech shifts ("if he fully supported") are the outlet's
+    writing, not a different quotation."""
     out = []
-    for x, y, score in matches.scored(SAME_QUOTE):
+    for x, y, score in mutual_best(matches.scored(SAME_QUOTE)):
         if x.folded == y.folded:
             continue
-        for left, right in word_differences(x.quote.text, y.quote.text):
+        for left, right in word_differences(speaker_words(x.quote.text), speaker_words(y.quote.text),
+                                            ignore=outlet_rendering):
             out.append(Discrepancy("quote_wording", [Value(x.article, left), Value(y.article, right)],
                                    note=f"quoted differently: {x.quote.speaker or 'unknown speaker'}",
                                    confidence=score / 100, evidence=_quote_sentences(x, y)))
     return out
+
+
+def mutual_best(scored: Iterator[tuple[QuotedIn, QuotedIn, int]]) -> list[tuple[QuotedIn, QuotedIn, int]]:
+    """Pairs where each quotation is the other's closest in the other's article: a speaker who
+    says "a clown show" and "a circus" in one speech is quoted with both by one outlet, and the
+    other outlet's "a clown show" is that line, not a rewording of the circus one. (An outlet
+    that quotes one line twice in two wordings agrees with the other outlet once, and is not
+    reported: it disagrees with itself.)"""
+    pairs = list(scored)
+    best: dict[tuple[int, str], int] = {}
+    for x, y, score in pairs:
+        for q, other in ((x, y), (y, x)):
+            key = (id(q), other.article)
+            best[key] = max(best.get(key, 0), score)
+    return [(x, y, s) for x, y, s in pairs if s >= best[(id(x), y.article)] and s >= best[(id(y), x.article)]]
 
 
 def quote_attribution(matches: QuoteMatches, by_id: dict[str, Analysis]) -> list[Discrepancy]:
@@ -127,8 +149,12 @@ def _named_beside(analysis: Analysis, quoted: QuotedIn) -> bool:
         if token.text != q.cue or inside[0] <= token.idx < inside[1]:
             continue
         for subject in (c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")):
-            words = [t for t in subject.subtree if not inside[0] <= t.idx < inside[1]]
-            if any(t.lower_ == surname and t.tag_.startswith("NNP") for t in words):
+            # The subject's own name (its head and the words compounded with it: "Senate Majority
+            # Leader Harry Reid"), not a name inside it: "a statement from Reid's office" is said by
+            # the office, "a spokesman for Reid" by the spokesman.
+            words = [subject, *(c for c in subject.children if c.dep_ in ("compound", "flat"))]
+            if any(t.lower_ == surname and t.tag_.startswith("NNP") and not inside[0] <= t.idx < inside[1]
+                   for t in words):
                 return True
     return False
 
@@ -154,27 +180,84 @@ def _shorten(text: str, words: int = 8) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
-def word_differences(x: str, y: str) -> list[tuple[str, str]]:
-    """Word-level differences inside the stretch the two texts share, each with one word of context."""
+def speaker_words(quotation: str) -> str:
+    """The quotation without the outlet's insertions in brackets or parentheses, contractions spelled out."""
+    return expand_contractions(EDITORIAL_INSERTION.sub(" ", quotation))
+
+
+def outlet_rendering(left: list[str], right: list[str]) -> bool:
+    """Whether two differing stretches are one wording written two ways: a name spelled or
+    transliterated differently (proper names on both sides), or one word inflected differently
+    (a lemma in common: the tense reported speech shifts)."""
+    if left and right and all(_proper(w) for w in left + right):
+        return True
+    if len(left) == 1 and len(right) == 1:
+        return bool(_lemmas(left[0]) & _lemmas(right[0]))
+    return False
+
+
+def _proper(word: str) -> bool:
+    """Capitalised and not a function word ("We", "I" are words of the speaker's)."""
+    return any(c.isupper() for c in word) and word.casefold() not in ENGLISH_STOP_WORDS and len(word) > 1
+
+
+def _lemmas(word: str) -> set[str]:
+    import lemminflect
+
+    return {lemma for lemmas in lemminflect.getAllLemmas(word.casefold()).values() for lemma in lemmas}
+
+
+def restructured(fx: list[str], fy: list[str], opcodes: Sequence[tuple[str, int, int, int, int]]) -> bool:
+    """Whether a content word left out at one place on one side stands at another place on the
+    other: the same words rearranged ("has not changed its position" / "our position has not
+    changed") are two statements or a paraphrase, not one quotation with a word changed."""
+    gone_x = {w for op, i1, i2, _, _ in opcodes if op != "equal" for w in fx[i1:i2]}
+    gone_y = {w for op, _, _, j1, j2 in opcodes if op != "equal" for w in fy[j1:j2]}
+    return bool((gone_x & gone_y) - ENGLISH_STOP_WORDS)
+
+
+def _both_end_differently(op: str, i1: int, i2: int, j1: int, j2: int, fx: list[str], fy: list[str]) -> bool:
+    """Both quotations start, or both end, with different words ("what they're finding" / "what
+    they're talking"): one passage heard or written two ways, where a stretch only one side has
+    is one outlet quoting more of it."""
+    if op != "replace" or max(i2 - i1, j2 - j1) > MAX_EDIT_WORDS:
+        return False
+    return (i1 == 0 and j1 == 0) or (i2 == len(fx) and j2 == len(fy))
+
+
+def word_differences(x: str, y: str, ignore: Callable[[list[str], list[str]], bool] | None = None
+                     ) -> list[tuple[str, str]]:
+    """Word-level differences inside the stretch the two texts share, each with one word of
+    context; `ignore` drops differences (given the two stretches' words) that are no difference."""
     wx, wy = _WORD.findall(x), _WORD.findall(y)
     fx, fy = [_fold(w) for w in wx], [_fold(w) for w in wy]
     matcher = difflib.SequenceMatcher(a=fx, b=fy, autojunk=False)
     blocks = [blk for blk in matcher.get_matching_blocks() if blk.size]
     if len(blocks) < 2 and not (blocks and blocks[0].size >= 3):
         return []
-    lo_x, hi_x = blocks[0].a, blocks[-1].a + blocks[-1].size
-    edits = [(i1, i2, j1, j2) for op, i1, i2, j1, j2 in matcher.get_opcodes()
-             if op != "equal" and lo_x <= i1 and i2 <= hi_x]
-    if len(edits) > MAX_EDITS or any(max(i2 - i1, j2 - j1) > MAX_EDIT_WORDS for i1, i2, j1, j2 in edits):
+    opcodes = matcher.get_opcodes()
+    if restructured(fx, fy, opcodes):
         return []
     # Words before or after the stretch both share are not reported: one outlet quoting from a
     # later word ("Is it true that…" / "that…") or on after the other stops gives a shorter
     # quotation, not a different one.
-    last_x, last_y = blocks[-1].a + blocks[-1].size, blocks[-1].b + blocks[-1].size
-    edits = [(i1, i2, j1, j2) for i1, i2, j1, j2 in edits
-             if not (i2 <= blocks[0].a and j2 <= blocks[0].b) and not (i1 >= last_x and j1 >= last_y)]
+    first, last = blocks[0], blocks[-1]
+    lo_x, hi_x = first.a, last.a + last.size
+    # Edits at the stretch's ends count towards how differently the two are built; of those,
+    # only both quotations' first or last words given differently are reported.
+    edits = [(op, i1, i2, j1, j2) for op, i1, i2, j1, j2 in opcodes if op != "equal"
+             and ((lo_x <= i1 and i2 <= hi_x) or _both_end_differently(op, i1, i2, j1, j2, fx, fy))]
+    if len(edits) > MAX_EDITS or any(max(i2 - i1, j2 - j1) > MAX_EDIT_WORDS for _, i1, i2, j1, j2 in edits):
+        return []
+
+    def outside(i1: int, i2: int, j1: int, j2: int) -> bool:
+        return (i2 <= first.a and j2 <= first.b) or (i1 >= hi_x and j1 >= last.b + last.size)
+
+    edits = [e for e in edits if not outside(*e[1:]) or _both_end_differently(*e, fx, fy)]
     diffs = []
-    for i1, i2, j1, j2 in edits:
+    for _, i1, i2, j1, j2 in edits:
+        if ignore is not None and ignore(wx[i1:i2], wy[j1:j2]):
+            continue
         left = " ".join(wx[max(i1 - 1, 0) : i2 + 1])
         right = " ".join(wy[max(j1 - 1, 0) : j2 + 1])
         if _fold(left) != _fold(right):

@@ -1,0 +1,62 @@
+"""Quote wording and attribution differences are the speaker's words and the speaker's name, not
+the outlet's typesetting, spelling of names, reported-speech grammar or a second line of a speech."""
+
+from datetime import datetime
+
+from storylens.compare import compare
+from storylens.compare.discrepancies import outlet_rendering, speaker_words, word_differences
+from storylens.model import Article
+
+
+def _articles(*texts: str) -> list[Article]:
+    return [Article.create(t, title=f"Report {n}", outlet=f"Outlet {n}",
+                           published=datetime.fromisoformat("2025-03-14T09:00")) for n, t in enumerate(texts)]
+
+
+def _wording(x: str, y: str) -> list[tuple[str, str]]:
+    return word_differences(speaker_words(x), speaker_words(y), ignore=outlet_rendering)
+
+
+def test_an_outlets_insertion_and_its_spelling_of_a_name_are_not_the_speakers_words() -> None:
+    assert _wording("it looks like (the strongman Moammar) Gadhafi is going to win the war",
+                    "it looks like [the strongman Muammar] al-Qaddafi is going to win the war") == []
+
+
+def test_a_tense_shifted_by_reported_speech_is_not_a_misquote() -> None:
+    assert _wording("asked the mayor if she fully supported the harbour plan",
+                    "Do you fully support the harbour plan?") == []
+    assert _wording("my name is the Harbour Party and I have a problem",
+                    "my name is the Harbour Party and I got a problem") == [("I have a", "I got a")]
+
+
+def test_a_contraction_is_not_a_different_word() -> None:
+    assert _wording("It's not enough to rebuild the harbour wall", "But it is not enough to rebuild the harbour wall") == []
+
+
+def test_the_same_words_rearranged_are_another_statement() -> None:
+    assert _wording("The council has not changed its position on the harbour wall",
+                    "Stay tuned, our position has not changed on the harbour wall") == []
+
+
+def test_quotations_ending_on_different_words_are_a_wording_difference() -> None:
+    assert _wording("I have people studying it and they cannot believe what they're finding",
+                    "Well, I have people studying it and they cannot believe what they're hearing") == [
+        ("are finding", "are hearing")]
+
+
+def test_a_line_the_other_outlet_also_quotes_word_for_word_is_not_reworded() -> None:
+    found = compare(_articles(
+        '"Our harbour town is not a clown show," Mayor Ann Lee said on Friday.',
+        '"Our harbour town is not a clown show," Mayor Ann Lee said on Friday. '
+        '"Our harbour town is not a circus," she added.'))
+    assert not [d for d in found.discrepancies if d.kind == "quote_wording"]
+
+
+def test_a_statement_from_someones_office_is_no_attribution_difference() -> None:
+    quote = "We will rebuild the harbour wall before the winter storms arrive"
+    office = f'"{quote}," reads a statement from Mayor Ann Lee\'s office.'
+    found = compare(_articles(f'"{quote}," said Tom Reyes, a top adviser to the mayor.', office))
+    assert not [d for d in found.discrepancies if d.kind == "attribution"]
+    found = compare(_articles(f'"{quote}," said Tom Reyes, a top adviser to the mayor.',
+                              f'"{quote}," said council leader Max Ortega.'))
+    assert [d for d in found.discrepancies if d.kind == "attribution"]
