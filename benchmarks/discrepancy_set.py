@@ -2,6 +2,8 @@
 
     python benchmarks/discrepancy_set.py             # score against benchmarks/data/basil-discrepancies.json
     python benchmarks/discrepancy_set.py --dump      # print what storylens reports now, for labelling
+    python benchmarks/discrepancy_set.py --labels benchmarks/data/basil-discrepancies-heldout.json
+                                                     # the held-out set, labelled after the rules were set
 
 The set (`benchmarks/data/basil-discrepancies.json`) names basil-dev stories (same-event triplets
 from Fox, NYT and HuffPost) and holds, per story, every discrepancy storylens reported when the
@@ -79,8 +81,9 @@ def score(labels: dict[str, Any], reports: dict[str, dict[str, Any]]) -> dict[st
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dump", action="store_true", help="print the reported discrepancies, to label them")
+    parser.add_argument("--labels", type=Path, default=LABELS, help="the labelled set (default: %(default)s)")
     args = parser.parse_args()
-    labels = json.loads(LABELS.read_text(encoding="utf-8"))
+    labels = json.loads(args.labels.read_text(encoding="utf-8"))
     reports = story_reports(labels["stories"])
     if args.dump:
         for story, report in reports.items():
