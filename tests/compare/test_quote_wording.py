@@ -30,7 +30,8 @@ def test_a_tense_shifted_by_reported_speech_is_not_a_misquote() -> None:
 
 
 def test_a_contraction_is_not_a_different_word() -> None:
-    assert _wording("It's not enough to rebuild the harbour wall", "But it is not enough to rebuild the harbour wall") == []
+    assert _wording("It's not enough to rebuild the harbour wall",
+                    "But it is not enough to rebuild the harbour wall") == []
 
 
 def test_the_same_words_rearranged_are_another_statement() -> None:
