@@ -7,7 +7,6 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -120,6 +119,42 @@ MIGRATIONS: list[str] = [
         INSERT INTO articles_fts (rowid, title, outlet, text) VALUES (new.seq, new.title, new.outlet, new.text);
     END;
     INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+    """,
+    # One row per story (size, outlets, first and last day) kept by triggers as articles arrive,
+    # move between stories (a merge) or go: the story list sorts and pages these rows, so a page
+    # costs the same with 100 or 100,000 stories. A story's row is recomputed from its articles
+    # over the (story_id, published, outlet) index: O(story size) per changed article.
+    """
+    CREATE TABLE story_summary (
+        story_id   TEXT PRIMARY KEY,
+        size       INTEGER NOT NULL,
+        outlets    INTEGER NOT NULL,
+        first_seen TEXT,
+        last_seen  TEXT
+    );
+    CREATE INDEX story_summary_last_seen ON story_summary (last_seen);
+    INSERT INTO story_summary
+        SELECT story_id, COUNT(*), COUNT(DISTINCT outlet COLLATE NOCASE), MIN(published), MAX(published)
+        FROM articles WHERE story_id IS NOT NULL GROUP BY story_id;
+    CREATE TRIGGER story_summary_insert AFTER INSERT ON articles WHEN new.story_id IS NOT NULL BEGIN
+        INSERT OR REPLACE INTO story_summary
+            SELECT story_id, COUNT(*), COUNT(DISTINCT outlet COLLATE NOCASE), MIN(published), MAX(published)
+            FROM articles WHERE story_id = new.story_id GROUP BY story_id;
+    END;
+    CREATE TRIGGER story_summary_update AFTER UPDATE OF story_id, outlet, published ON articles BEGIN
+        DELETE FROM story_summary WHERE story_id = old.story_id
+            AND NOT EXISTS (SELECT 1 FROM articles WHERE story_id = old.story_id);
+        INSERT OR REPLACE INTO story_summary
+            SELECT story_id, COUNT(*), COUNT(DISTINCT outlet COLLATE NOCASE), MIN(published), MAX(published)
+            FROM articles WHERE story_id IN (old.story_id, new.story_id) GROUP BY story_id;
+    END;
+    CREATE TRIGGER story_summary_delete AFTER DELETE ON articles WHEN old.story_id IS NOT NULL BEGIN
+        DELETE FROM story_summary WHERE story_id = old.story_id
+            AND NOT EXISTS (SELECT 1 FROM articles WHERE story_id = old.story_id);
+        INSERT OR REPLACE INTO story_summary
+            SELECT story_id, COUNT(*), COUNT(DISTINCT outlet COLLATE NOCASE), MIN(published), MAX(published)
+            FROM articles WHERE story_id = old.story_id GROUP BY story_id;
+    END;
     """,
 ]
 
@@ -295,18 +330,12 @@ class SQLiteStore(StoryStateTables):
     def story_page(self, query: StoryQuery) -> tuple[int, list[Story]]:
         """(how many stories match, the stories of the page asked for): filtered, sorted and cut
         by SQLite over its indexes, so only one page of stories is ever built in Python."""
-        where, having, params = _story_filters(query)
+        where, params = _story_filters(query)
+        total = self.db.execute(f"SELECT COUNT(*) FROM story_summary WHERE 1{where}", params).fetchone()[0]
         rows = self.db.execute(
-            "SELECT story_id, COUNT(*) OVER () AS total FROM ("
-            " SELECT story_id, COUNT(*) AS size, COUNT(DISTINCT outlet COLLATE NOCASE) AS outlets,"
-            " MIN(published) AS first_seen, MAX(published) AS last_seen"
-            f" FROM articles WHERE story_id IS NOT NULL{where} GROUP BY story_id{having})"
-            f" ORDER BY {STORY_ORDERS[query.sort]} LIMIT ? OFFSET ?",
+            f"SELECT story_id FROM story_summary WHERE 1{where} ORDER BY {STORY_ORDERS[query.sort]} LIMIT ? OFFSET ?",
             [*params, query.limit, query.offset]).fetchall()
-        if not rows:  # past the last page: still say how many there are
-            total = self.story_page(replace(query, offset=0))[0] if query.offset else 0
-            return total, []
-        return int(rows[0]["total"]), self.stories_by_id([r["story_id"] for r in rows])
+        return int(total), self.stories_by_id([r["story_id"] for r in rows])
 
     def story_days(self, story_ids: list[str] | None = None) -> dict[str, list[date]]:
         """Publication days of each story's dated articles (for coverage-over-time pictures)."""
@@ -495,9 +524,9 @@ def _group_stories(rows: Iterable[sqlite3.Row]) -> list[Story]:
     return list(stories.values())
 
 
-def _story_filters(query: StoryQuery) -> tuple[str, str, list[Any]]:
-    """(WHERE additions, HAVING clause, parameters) for the filters of a story query."""
-    where, having, params, later = "", [], [], []
+def _story_filters(query: StoryQuery) -> tuple[str, list[Any]]:
+    """(WHERE additions over story_summary, parameters) for the filters of a story query."""
+    where, params = "", []
     for text, phrase in ((query.text, False), (query.entity, True)):
         if text is None:
             continue
@@ -512,12 +541,12 @@ def _story_filters(query: StoryQuery) -> tuple[str, str, list[Any]]:
         where += " AND story_id IN (SELECT story_id FROM articles WHERE outlet = ? COLLATE NOCASE)"
         params.append(query.outlet)
     if query.since:
-        having.append("(MAX(published) IS NULL OR MAX(published) >= ?)")
-        later.append(query.since.isoformat())
+        where += " AND (last_seen IS NULL OR last_seen >= ?)"
+        params.append(query.since.isoformat())
     if query.until:
-        having.append("(MIN(published) IS NULL OR substr(MIN(published), 1, 10) <= ?)")
-        later.append(query.until.isoformat())
-    return where, (" HAVING " + " AND ".join(having)) if having else "", params + later
+        where += " AND (first_seen IS NULL OR substr(first_seen, 1, 10) <= ?)"
+        params.append(query.until.isoformat())
+    return where, params
 
 
 def fts_query(text: str, phrase: bool = False) -> str | None:

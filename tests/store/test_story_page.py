@@ -1,0 +1,38 @@
+"""The per-story summary the story list pages over stays equal to what the articles say."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from storylens.model import Article
+from storylens.store import SQLiteStore
+from storylens.store.base import StoryQuery
+
+AGGREGATE = ("SELECT story_id, COUNT(*), COUNT(DISTINCT outlet COLLATE NOCASE), MIN(published), MAX(published) "
+             "FROM articles WHERE story_id IS NOT NULL GROUP BY story_id ORDER BY story_id")
+
+
+def summary(store: SQLiteStore) -> list[tuple]:
+    return [tuple(r) for r in store.db.execute("SELECT * FROM story_summary ORDER BY story_id")]
+
+
+def truth(store: SQLiteStore) -> list[tuple]:
+    return [tuple(r) for r in store.db.execute(AGGREGATE)]
+
+
+def test_summary_follows_arrivals_merges_and_removals(tmp_path: Path) -> None:
+    articles = [Article.create(f"Report number {n} on the harbour.", title=f"T{n}", outlet=["A", "a", "B", None][n % 4],
+                               published=datetime(2025, 1, 1 + n) if n % 3 else None) for n in range(9)]
+    with SQLiteStore(tmp_path / "s.db") as store:
+        store.add_articles(articles)
+        assert summary(store) == truth(store) == []
+        store.assign_stories({a.id: f"s{n % 3}" for n, a in enumerate(articles)}, {})
+        assert summary(store) == truth(store) and len(summary(store)) == 3
+        store.assign_stories({a.id: "s0" for a in articles if store.story_id_of(a.id) == "s1"}, {})  # a merge
+        assert summary(store) == truth(store) and len(summary(store)) == 2
+        with store.transaction() as db:
+            db.execute("DELETE FROM articles WHERE story_id = 's2'")
+        assert summary(store) == truth(store) and len(summary(store)) == 1
+        total, page = store.story_page(StoryQuery(limit=5))
+        assert total == 1 and page[0].id == "s0" and len(page[0].article_ids) == 6
