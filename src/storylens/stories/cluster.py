@@ -24,7 +24,7 @@ import numpy as np
 
 from storylens.model import ID_LENGTH
 from storylens.stories.index import VectorIndex
-from storylens.stories.scorer import StoryScorer
+from storylens.stories.scorer import FEATURES, SIMILARITIES, StoryScorer
 from storylens.stories.signals import Signals
 
 EVICT_EVERY = 256  # articles between two sweeps for stories that have ended
@@ -163,7 +163,7 @@ class OnlineClusterer:
         if self.merge_threshold >= 1.0 or len(features) < 2:
             return []
         rest = [i for i in range(len(features)) if i != best]
-        probability = self.scorer.probability(self._with_margins(features[rest, :4]))
+        probability = self.scorer.probability(self._with_margins(features[rest, :SIMILARITIES]))
         return [rest[i] for i in np.flatnonzero(probability >= self.merge_threshold)]
 
     def observe(self, signals: Signals) -> None:
@@ -179,7 +179,7 @@ class OnlineClusterer:
         # Sorted, so that ties fall the same way in every run (set order follows the hash seed).
         ids = sorted(s for s in found if self._active(self.stories[s], signals.published))
         if not ids:
-            return [], np.zeros((0, 6))
+            return [], np.zeros((0, len(FEATURES)))
         rows = []
         for story_id in ids:
             story = self.stories[story_id]

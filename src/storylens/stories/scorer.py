@@ -24,6 +24,10 @@ FEATURES = (
     "words_margin",    # lead of `words` over the best other candidate or the floor (negative when behind)
     "meaning_margin",  # the same for `meaning`
 )
+SIMILARITIES = FEATURES.index("words_margin")  # the columns read from article and story; margins follow
+# (value, its margin) column pairs: a margin is its value's lead over the best other candidate
+MARGINS = ((FEATURES.index("words"), FEATURES.index("words_margin")),
+           (FEATURES.index("meaning"), FEATURES.index("meaning_margin")))
 
 
 @dataclass(frozen=True)
@@ -61,14 +65,17 @@ class StoryScorer:
 
 
 def fit(features: np.ndarray, labels: np.ndarray, about: dict[str, Any],
-        floors: tuple[float, float] = (0.0, 0.0)) -> StoryScorer:
+        floors: tuple[float, float] = (0.0, 0.0), weights: np.ndarray | None = None) -> StoryScorer:
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(max_iter=2000).fit(features, labels)
+    model = LogisticRegression(max_iter=2000).fit(features, labels, sample_weight=weights)
     return StoryScorer(model.coef_[0].astype(np.float64), float(model.intercept_[0]), about, floors)
 
 
 def unrelated_floors(features: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     """Mean `words` and `meaning` of the candidates that were not the article's story."""
     wrong = features[labels == 0]
-    return (float(wrong[:, 0].mean()), float(wrong[:, 2].mean())) if len(wrong) else (0.0, 0.0)
+    if not len(wrong):
+        return (0.0, 0.0)
+    (words, _), (meaning, _) = MARGINS
+    return (float(wrong[:, words].mean()), float(wrong[:, meaning].mean()))

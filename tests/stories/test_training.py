@@ -1,0 +1,57 @@
+"""Fitting the story scorer: rows replayed with gold stories, margins re-floored, parts weighed alike."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from storylens.model import Article
+from storylens.stories.cluster import OnlineClusterer
+from storylens.stories.scorer import FEATURES, SIMILARITIES, StoryScorer
+from storylens.stories.signals import Signals
+from storylens.stories.training import Rows, candidate_rows, fit_rows, with_floors
+
+
+def _signals(words: str, vector: np.ndarray) -> Signals:
+    return Signals(Counter(words.split()), Counter(), frozenset(), vector / np.linalg.norm(vector), None)
+
+
+def test_margins_re_floored_equal_margins_taken_over_the_floor() -> None:
+    rng = np.random.default_rng(3)
+    similarities = rng.uniform(0.0, 0.8, size=(6, SIMILARITIES))
+    floors = (0.3, 0.5)  # above some of the values, so that floors, not other candidates, set margins
+    over_zero = OnlineClusterer(scorer=StoryScorer(np.zeros(len(FEATURES)), 0.0, {}))
+    over_floor = OnlineClusterer(scorer=StoryScorer(np.zeros(len(FEATURES)), 0.0, {}, floors))
+    for rows in (similarities, similarities[:1]):  # several candidates, and a lone one
+        assert np.allclose(with_floors(over_zero._with_margins(rows), floors), over_floor._with_margins(rows))
+
+
+def test_gold_replay_labels_the_true_story_among_the_candidates() -> None:
+    base = np.ones(8)
+    texts = {"a": ("flood river town", base), "b": ("factory battery jobs", -base),
+             "c": ("flood river schools", base + 0.1)}
+    articles = [Article.create(t, id=key) for key, (t, _) in texts.items()]
+    signals = [_signals(t, v) for t, v in texts.values()]
+    rows = candidate_rows(articles, signals, {"a": "floods", "b": "factory", "c": "floods"})
+    assert rows.features.shape[1] == len(FEATURES)
+    assert rows.labels.sum() == 1  # only "c" returns to an open story, and it is proposed
+    assert rows.returning == rows.reachable == 1
+    best = rows.features[rows.labels == 1][0]
+    assert all(best[0] > other[0] for other in rows.features[rows.labels == 0])
+
+
+def test_each_part_weighs_the_same_whatever_its_row_count() -> None:
+    rng = np.random.default_rng(5)
+
+    def part(rows: int, sign: float) -> Rows:
+        features = rng.uniform(0, 1, size=(rows, len(FEATURES)))
+        labels = ((features[:, 0] - 0.5) * sign > 0).astype(np.int8)
+        return Rows(features, labels, 0, 0)
+
+    big, small = part(5000, 1.0), part(100, -1.0)  # the small part says the opposite about `words`
+    alone = fit_rows([big], {}).weights[0]
+    balanced = fit_rows([big, small], {}).weights[0]
+    # Counted by rows, the small part moves the weight by under a third (20 -> 14 when this was
+    # written); weighed as a part, it cancels most of it.
+    assert alone > 5 and abs(balanced) < 0.5 * alone
