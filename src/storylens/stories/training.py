@@ -74,8 +74,9 @@ def fit_rows(parts: Sequence[Rows], about: dict[str, Any]) -> StoryScorer:
     """One logistic model over the rows of all `parts`; the floors are measured on them first.
 
     Each part (one stream, one kind of news) weighs the same in the fit, however many rows it
-    has: fitted by row, the 127k rows of neus-train drowned ECB+'s 6k, and the scorer learnt
-    NeuS's loose stories (shared names tell little there) as if all news were told that way."""
+    has: counted by row, neus-train's 127k rows would drown a few thousand rows of another kind
+    of news, and fitting "on the other folds" (`benchmarks/cv_stories.py`) would mean little.
+    Whether that other kind then helps is what the benchmark measures (on ECB+ it did not)."""
     features = np.vstack([p.features for p in parts])
     labels = np.concatenate([p.labels for p in parts])
     weights = np.concatenate([np.full(len(p.labels), len(labels) / (len(parts) * max(len(p.labels), 1)))

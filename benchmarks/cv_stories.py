@@ -1,0 +1,172 @@
+"""Story decisions by cross-validation, fold by fold, beside the TF-IDF single-pass reference.
+
+    python benchmarks/cv_stories.py [--sets ecbplus-dev neus-val] [--folds 5] [--shipped]
+
+What a figure on the development sets cannot tell is how the scorer does on news it was not
+fitted or thresholded on. Here each set is cut into folds by group, so that no story (NeuS) and no
+topic (ECB+: a topic holds two similar events, which is what over-merging is tested on) is split:
+
+- per fold, the scorer is fitted on neus-train plus the set's other folds, and its threshold is
+  the one of `THRESHOLDS` that scores best on the other folds run as one stream; the fold is then
+  run as a stream of its own and scored (BCubed F1, `../shared/eval/score_cluster.py`);
+- the reference is the one in `../shared/eval/README.md`: TF-IDF (scikit-learn, sublinear, English
+  stop words) of title and text fitted on the fold, single pass, each article joins the story whose
+  centroid is nearest by cosine if that reaches 0.2 (it reproduces 0.844 / 0.826 on the whole sets);
+- `--shipped` also runs the scorer and threshold shipped with storylens on each fold, untouched.
+
+Prints one row per fold and the mean, with the lead over the reference. Slow (a few minutes):
+it replays neus-train once and each set once per fold and threshold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from storylens import api
+from storylens.config import Settings
+from storylens.model import Article
+from storylens.stories import StoryStream
+from storylens.stories.scorer import StoryScorer
+from storylens.stories.signals import Signals, read_signals
+from storylens.stories.training import Rows, candidate_rows, fit_rows
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DATA = SHARED / "data" / "cluster"
+THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+REFERENCE_THRESHOLD = 0.2
+SEED = 13
+
+sys.path.insert(0, str(SHARED / "eval"))
+from score_cluster import score  # noqa: E402  (the shared scorer, standard library only)
+
+
+class LabelledSet:
+    """A development set as `storylens cluster` reads it, with its signals read once."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.articles = list(api.jsonl_articles(DATA / f"{name}.articles.jsonl"))
+        lines = (DATA / f"{name}.gold.jsonl").read_text(encoding="utf-8").splitlines()
+        self.gold = {g["id"]: g["story"] for g in map(json.loads, lines)}
+        self.signals = read_signals(self.articles)
+
+    def group(self, story: str) -> str:
+        """ECB+ stories are `TOPIC_ecb` / `TOPIC_ecbplus`: the two events of a topic stay together."""
+        return story.split("_")[0] if self.name.startswith("ecbplus") else story
+
+    def folds(self, count: int) -> list[set[str]]:
+        groups = sorted({self.group(s) for s in self.gold.values()})
+        random.Random(SEED).shuffle(groups)
+        fold_of = {g: i % count for i, g in enumerate(groups)}
+        return [{a for a, s in self.gold.items() if fold_of[self.group(s)] == f} for f in range(count)]
+
+    def stream(self, ids: set[str]) -> tuple[list[Article], list[Signals]]:
+        kept = [i for i, a in enumerate(self.articles) if a.id in ids]
+        return [self.articles[i] for i in kept], [self.signals[i] for i in kept]
+
+
+def bcubed_f1(gold: dict[str, str], predicted: dict[str, str]) -> float:
+    rows = [{"id": i, "story": s} for i, s in gold.items() if i in predicted]
+    return float(score(rows, [{"id": i, "story": s} for i, s in predicted.items()])["bcubed_f1"])
+
+
+def storylens_stories(articles: Sequence[Article], signals: Sequence[Signals], scorer: StoryScorer,
+                      threshold: float) -> dict[str, str]:
+    settings = Settings()
+    stream = StoryStream(threshold, settings.story_window_days, settings.duplicate_threshold,
+                         settings.story_merge_threshold, scorer)
+    decided = [(a.id, stream.add(a, signals=s).story_id) for a, s in zip(articles, signals, strict=True)]
+    return {article: stream.clusterer.resolve(story) for article, story in decided}
+
+
+def reference_stories(articles: Sequence[Article], threshold: float = REFERENCE_THRESHOLD) -> dict[str, str]:
+    """Single-pass TF-IDF clustering to centroids, the reference of `../shared/eval/README.md`."""
+    texts = [f"{a.title or ''}\n{a.text}" for a in articles]
+    vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts).toarray()
+    sums = np.zeros_like(vectors)
+    labels: list[int] = []
+    opened = 0
+    for vector in vectors:
+        if opened:
+            norms = np.maximum(np.linalg.norm(sums[:opened], axis=1), 1e-12)
+            similarity = sums[:opened] @ vector / norms
+            best = int(np.argmax(similarity))
+            if similarity[best] >= threshold:
+                sums[best] += vector
+                labels.append(best)
+                continue
+        sums[opened] = vector
+        labels.append(opened)
+        opened += 1
+    return {a.id: str(label) for a, label in zip(articles, labels, strict=True)}
+
+
+def best_threshold(data: LabelledSet, ids: set[str], scorer: StoryScorer) -> float:
+    """The threshold of `THRESHOLDS` that scores best on the stream of `ids` (ties: the lowest)."""
+    articles, signals = data.stream(ids)
+    gold = {a.id: data.gold[a.id] for a in articles}
+    scored = [(bcubed_f1(gold, storylens_stories(articles, signals, scorer, t)), -t) for t in THRESHOLDS]
+    return -max(scored)[1]
+
+
+def cross_validate(data: LabelledSet, train: Rows, count: int, shipped: bool) -> list[dict[str, float]]:
+    results = []
+    folds = data.folds(count)
+    for f, ids in enumerate(folds):
+        rest = set().union(*(other for g, other in enumerate(folds) if g != f))
+        scorer = fit_rows([train, candidate_rows(data.articles, data.signals, data.gold, keep=rest)],
+                          {"trained_on": f"neus-train + {data.name} other folds"})
+        threshold = best_threshold(data, rest, scorer)
+        articles, signals = data.stream(ids)
+        gold = {a.id: data.gold[a.id] for a in articles}
+        row = {"fold": f, "articles": len(articles), "groups": len({data.group(s) for s in gold.values()}),
+               "threshold": threshold, "reference": bcubed_f1(gold, reference_stories(articles)),
+               "storylens": bcubed_f1(gold, storylens_stories(articles, signals, scorer, threshold))}
+        if shipped:
+            row["shipped"] = bcubed_f1(gold, storylens_stories(articles, signals, StoryScorer.load(),
+                                                               Settings().story_threshold))
+        results.append(row)
+        print(format_row(data.name, row), flush=True)
+    return results
+
+
+def format_row(name: str, row: dict[str, float]) -> str:
+    shipped = f" {row['shipped']:>8.4f}" if "shipped" in row else ""
+    fold = f"{row['fold']:>4}" if isinstance(row["fold"], int) else f"{row['fold']:>4}"
+    return (f"{name:12} {fold} {row['articles']:>8.0f} {row['groups']:>6.0f} {row['threshold']:>5.2f} "
+            f"{row['reference']:>9.4f} {row['storylens']:>9.4f} {row['storylens'] - row['reference']:>+7.4f}{shipped}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sets", nargs="+", default=["ecbplus-dev", "neus-val"])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--shipped", action="store_true", help="also run the shipped scorer on each fold")
+    args = parser.parse_args()
+    if not (DATA / "neus-train.articles.jsonl").exists():
+        sys.exit(f"{DATA} is absent: this benchmark needs ../shared beside the repository")
+    started = time.perf_counter()
+    neus_train = LabelledSet("neus-train")
+    train = candidate_rows(neus_train.articles, neus_train.signals, neus_train.gold)
+    print(f"{'set':12} {'fold':>4} {'articles':>8} {'groups':>6} {'thr':>5} {'reference':>9} {'storylens':>9} "
+          f"{'lead':>7}{' shipped' if args.shipped else ''}")
+    for name in args.sets:
+        rows = cross_validate(LabelledSet(name), train, args.folds, args.shipped)
+        mean = {key: float(np.mean([r[key] for r in rows])) for key in rows[0] if key != "fold"}
+        print(format_row(name, {**mean, "fold": "mean"}))
+        print(f"{name:12} lowest lead over the reference on a fold: "
+              f"{min(r['storylens'] - r['reference'] for r in rows):+.4f}", flush=True)
+    print(f"({time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
