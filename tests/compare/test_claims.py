@@ -182,3 +182,21 @@ def test_compare_each_reports_every_story_folder_in_one_run(tmp_path: Path) -> N
     assert "error" in lines[0] and "x.txt" in lines[0]["error"]
     assert all(len(line["articles"]) == 2 and line["sentences"] for line in lines[1:])
     assert result.exit_code == 0
+
+
+def test_a_bounded_number_is_no_discrepancy_with_one_inside_its_bound() -> None:
+    from storylens.compare.discrepancies import _consistent
+
+    assert _consistent(("more than", "700"), ("", "716"))
+    assert _consistent(("about", "300"), ("", "310"))
+    assert not _consistent(("", "5"), ("", "5.7"))
+    assert not _consistent(("nearly", "700"), ("", "716"))
+
+
+def test_a_speakers_figure_is_not_set_against_an_outlets() -> None:
+    found = compare(_articles(
+        'The harbour board cut $716 million from the wall budget, Mayor Ann Lee said on Friday.',
+        '"The harbour board cut $700 million from the wall budget," Mayor Ann Lee said on Friday.',
+        'The harbour board cut $650 million from the wall budget, Mayor Ann Lee said on Friday.'))
+    numbers = [sorted(v.text for v in d.values) for d in found.discrepancies if d.kind == "number"]
+    assert numbers == [["650 million", "716 million"]]

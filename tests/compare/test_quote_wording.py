@@ -61,3 +61,26 @@ def test_a_statement_from_someones_office_is_no_attribution_difference() -> None
     found = compare(_articles(f'"{quote}," said Tom Reyes, a top adviser to the mayor.',
                               f'"{quote}," said council leader Max Ortega.'))
     assert [d for d in found.discrepancies if d.kind == "attribution"]
+
+
+def test_a_short_quotation_pairs_with_its_own_line_not_a_longer_one_it_prefixes() -> None:
+    lines = ['"It is not about you."', '"It is not about your harbour."', '"It is not about your jobs."']
+    found = compare(_articles(f"{lines[0]} Mayor Ann Lee said. {lines[2]} Lee said.",
+                              f"{lines[0]} Mayor Ann Lee said. {lines[1]} Lee said. {lines[2]} Lee said."))
+    assert not [d for d in found.discrepancies if d.kind == "quote_wording"]
+
+
+def test_two_named_people_saying_alike_are_not_one_quotation_reworded() -> None:
+    found = compare(_articles(
+        '"The budget reflects the values of his favourite philosopher," said Father Tom Reyes.',
+        '"Your budget reflects the values of your favourite philosopher," said Sister Ann Lee.'))
+    assert not [d for d in found.discrepancies if d.kind == "quote_wording"]
+
+
+def test_a_name_typeset_two_ways_is_not_spelled_two_ways() -> None:
+    found = compare(_articles(
+        "Terry O'Neill, the president of the harbour trust, said the wall was unsafe on Friday.",
+        "Terry O’Neill, the president of the harbour trust, said the wall was unsafe on Friday. "
+        'Reyes pledged to end "[Mayor Ann] Lee\'s war on the harbour" in a new advertisement.',
+        "Mayor Ann Lee answered the harbour trust on Friday."))
+    assert not [d for d in found.discrepancies if d.kind == "name_spelling"]

@@ -28,12 +28,19 @@ TITLES = re.compile(
     re.IGNORECASE,
 )
 _POSSESSIVE = re.compile(r"(?:'s|’s|')$")
+_BRACKETS = re.compile(r"[\[\](){}]")
 
 
 def strip_title(name: str) -> str:
     stripped = TITLES.sub("", name.strip())
     stripped = _POSSESSIVE.sub("", stripped).strip(" ,.-")
     return stripped or name.strip()
+
+
+def written_name(text: str) -> str:
+    """The name without an outlet's insertion marks ("[President Barack] Obama" gives the entity
+    "Barack] Obama") and with one apostrophe: the same name however it is typeset."""
+    return " ".join(_BRACKETS.sub(" ", text).replace("’", "'").split())
 
 
 def find_entities(doc: Doc) -> list[Mention]:
@@ -54,10 +61,11 @@ def canonicalize(mentions: list[Mention]) -> list[Mention]:
     """Give each person mention the canonical form of the person it names in this article
     (`names.merge_names`: "Trump" and "Donald Trump" are "Donald J. Trump", "Melania Trump" is
     herself); a mention whose spelling differs from its canonical name is flagged as a variant."""
-    canonical = merge_names(m.text for m in mentions if m.label == "PERSON")
+    canonical = merge_names(written_name(m.text) for m in mentions if m.label == "PERSON")
     out = []
     for m in mentions:
-        name = canonical.get(m.text, m.text) if m.label == "PERSON" else m.text
-        variant = m.label == "PERSON" and spelled_differently(m.text, name)
+        written = written_name(m.text)
+        name = canonical.get(written, written) if m.label == "PERSON" else written
+        variant = m.label == "PERSON" and spelled_differently(written, name)
         out.append(Mention(m.start, m.end, text=m.text, label=m.label, canonical=name, variant=variant))
     return out

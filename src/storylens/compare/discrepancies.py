@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storylens.compare.dateslots import DateSlot, event_slots
 from storylens.compare.quotematch import QuotedIn, QuoteMatches
-from storylens.model import Analysis, Discrepancy, Fact, SentenceRef, Value
+from storylens.model import Analysis, Discrepancy, Fact, Quote, SentenceRef, Value
 
 SAME_QUOTE = 80        # partial ratio: the two quotations are versions of one
 MAX_EDIT_WORDS = 3     # a wording difference is a few words; more is a different quotation
@@ -41,6 +41,12 @@ CONTRACTIONS = [(re.compile(p, re.I), r) for p, r in (
     (r"n['’]t\b", " not"), (r"['’]re\b", " are"), (r"['’]ll\b", " will"), (r"['’]ve\b", " have"),
     (r"\b(I)['’]m\b", r"\1 am"), (r"\b(it|that|there|here|what|who|where|he|she)['’]s\b", r"\1 is"),
     (r"['’]d\b", " would"))]
+LOWER_BOUNDS = {"more than", "over", "at least", "upwards of", "in excess of", "above"}
+UPPER_BOUNDS = {"less than", "fewer than", "under", "up to", "at most", "nearly", "almost", "below"}
+APPROXIMATOR = re.compile(r"\b(more than|over|at least|upwards of|in excess of|above|less than|fewer than|under|"
+                          r"up to|at most|nearly|almost|below|about|around|roughly|approximately|some|an estimated)"
+                          r"\s+[$€£]?\s*$", re.I)
+ROUNDED = 0.1          # "about 300" covers 270-330: a figure rounded to its leading digits
 _WORD = re.compile(r"[\w'’-]+")
 EDITORIAL_INSERTION = re.compile(r"\[[^\]]{0,200}\]|\([^)]{0,200}\)")
 MONTH_NAME = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -89,7 +95,7 @@ def quote_wording(matches: QuoteMatches) -> list[Discrepancy]:
     writing, not a different quotation."""
     out = []
     for x, y, score in mutual_best(matches.scored(SAME_QUOTE)):
-        if x.folded == y.folded:
+        if x.folded == y.folded or _told_by_two(x.quote, y.quote):
             continue
         for left, right in word_differences(speaker_words(x.quote.text), speaker_words(y.quote.text),
                                             ignore=outlet_rendering):
@@ -99,19 +105,32 @@ def quote_wording(matches: QuoteMatches) -> list[Discrepancy]:
     return out
 
 
+def _told_by_two(x: Quote, y: Quote) -> bool:
+    """Whether each article names, in the attribution itself, a different person ("said Father
+    Reese" / "said Sister Simone"): two statements alike, or a misattribution (reported apart),
+    not one quotation worded two ways. A speaker resolved from a pronoun or context may be wrong,
+    and descriptions ("the scholars", "the letter") may be one source told two ways, so only
+    proper names named in the attribution count."""
+    named = x.resolved == "named" and y.resolved == "named" and _named(x.speaker) and _named(y.speaker)
+    return named and not _same_person(x.speaker or "", y.speaker or "")
+
+
 def mutual_best(scored: Iterator[tuple[QuotedIn, QuotedIn, int]]) -> list[tuple[QuotedIn, QuotedIn, int]]:
     """Pairs where each quotation is the other's closest in the other's article: a speaker who
     says "a clown show" and "a circus" in one speech is quoted with both by one outlet, and the
     other outlet's "a clown show" is that line, not a rewording of the circus one. (An outlet
     that quotes one line twice in two wordings agrees with the other outlet once, and is not
     reported: it disagrees with itself.)"""
-    pairs = list(scored)
-    best: dict[tuple[int, str], int] = {}
-    for x, y, score in pairs:
+    # Ties of the partial score (a short quotation inside several longer ones: "It's not about
+    # you" in "It's not about your jobs") go to the pair closest as a whole.
+    pairs = [(x, y, score, (score, fuzz.ratio(x.folded, y.folded))) for x, y, score in scored]
+    best: dict[tuple[int, str], tuple[int, float]] = {}
+    for x, y, _, rank in pairs:
         for q, other in ((x, y), (y, x)):
             key = (id(q), other.article)
-            best[key] = max(best.get(key, 0), score)
-    return [(x, y, s) for x, y, s in pairs if s >= best[(id(x), y.article)] and s >= best[(id(y), x.article)]]
+            best[key] = max(best.get(key, (0, 0.0)), rank)
+    return [(x, y, score) for x, y, score, rank in pairs
+            if rank >= best[(id(x), y.article)] and rank >= best[(id(y), x.article)]]
 
 
 def quote_attribution(matches: QuoteMatches, by_id: dict[str, Analysis]) -> list[Discrepancy]:
@@ -324,11 +343,14 @@ def fact_numbers(claims: list[tuple[SentenceRef, SentenceRef, float]], texts: di
     for x, y, similarity in claims:
         if similarity < SAME_DETAIL or not _shared_participant(by_id, x, y):
             continue
-        for unit, (xs, ys) in _numbers_by_unit(texts[x.key], texts[y.key]).items():
-            if len(xs) == 1 and len(ys) == 1 and xs != ys:
-                (left,), (right,) = xs, ys
-                out.append(Discrepancy("number", [Value(x.article, f"{left} {unit}"),
-                                                  Value(y.article, f"{right} {unit}")],
+        numbers = _numbers_by_unit(texts[x.key], texts[y.key], _voice(by_id, x), _voice(by_id, y))
+        for unit, (xs, ys) in numbers.items():
+            if len(xs) == 1 and len(ys) == 1 and xs.keys() != ys.keys():
+                ((left, voice_x),), ((right, voice_y),) = xs.items(), ys.items()
+                if _consistent(left, right) or not _same_voice(voice_x, voice_y):
+                    continue
+                out.append(Discrepancy("number", [Value(x.article, f"{' '.join(left)} {unit}".strip()),
+                                                  Value(y.article, f"{' '.join(right)} {unit}".strip())],
                                        note=f"a different number of {unit}", confidence=0.5 + similarity / 2,
                                        evidence=[x, y]))
     return out
@@ -436,17 +458,68 @@ def _side(slot: DateSlot, analysis: Analysis) -> str:
     return "past" if slot.last < day else "future" if slot.first > day else "now"
 
 
-def _numbers_by_unit(x: str, y: str) -> dict[str, tuple[set[str], set[str]]]:
-    """Numbers of the same unit in both sentences ('300 jobs' / '350 jobs'); others are not comparable,
-    and a function word after a number ("in 2018 the") is no unit."""
-    def by_unit(text: str) -> dict[str, set[str]]:
-        found: dict[str, set[str]] = {}
-        for number, unit in NUMBER.findall(text):
+def _numbers_by_unit(x: str, y: str, voice_x: Callable[[int], str | None], voice_y: Callable[[int], str | None]
+                     ) -> dict[str, tuple[dict[tuple[str, str], str | None], dict[tuple[str, str], str | None]]]:
+    """Numbers of the same unit in both sentences ('300 jobs' / '350 jobs'), each with the word
+    that bounds it ("more than", "about") and whose number it is (the outlet's, or a speaker's
+    inside a quotation); other units are not comparable, and a function word after a number ("in
+    2018 the") is no unit."""
+    def by_unit(text: str, voice: Callable[[int], str | None]) -> dict[str, dict[tuple[str, str], str | None]]:
+        found: dict[str, dict[tuple[str, str], str | None]] = {}
+        for match in NUMBER.finditer(text):
+            number, unit = match.groups()
             if unit.casefold() not in ENGLISH_STOP_WORDS:
-                found.setdefault(unit.casefold(), set()).add(number)
+                bound = APPROXIMATOR.search(text[max(match.start() - 30, 0) : match.start()])
+                qualifier = bound.group(1).casefold() if bound else ""
+                found.setdefault(unit.casefold(), {})[(qualifier, number)] = voice(match.start())
         return found
-    ux, uy = by_unit(x), by_unit(y)
+    ux, uy = by_unit(x, voice_x), by_unit(y, voice_y)
     return {unit: (ux[unit], uy[unit]) for unit in ux.keys() & uy.keys()}
+
+
+def _voice(by_id: dict[str, Analysis], ref: SentenceRef) -> Callable[[int], str | None]:
+    """Who gives a number at an offset of the sentence: "" for the outlet, a quotation's speaker
+    ("?" when unknown) inside quotation marks."""
+    analysis = by_id[ref.article]
+    start = analysis.sentences[ref.index].start
+
+    def voice(offset: int) -> str | None:
+        at = start + offset
+        quote = next((q for q in analysis.quotes if q.start <= at < q.end), None)
+        return "" if quote is None else (quote.speaker or "?")
+    return voice
+
+
+def _same_voice(x: str | None, y: str | None) -> bool:
+    """Two outlets' own figures are compared, and one speaker's figure as two outlets quote it;
+    a speaker's figure against an outlet's or another speaker's is two claims, not a discrepancy
+    ("He stole $700 billion," said the party chair / the ad's $716 billion)."""
+    if not x and not y:
+        return True
+    return bool(x) and bool(y) and x != "?" and y != "?" and _same_person(x or "", y or "")
+
+
+def _consistent(x: tuple[str, str], y: tuple[str, str]) -> bool:
+    """Whether two numbers can both be true: "more than $700 billion" and "$716 billion" can,
+    "$5 billion" and "$5.7 billion" cannot. A bounding word makes a number a range."""
+    rx, ry = _range(*x), _range(*y)
+    if rx is None or ry is None:
+        return x[1] == y[1]
+    return rx[0] <= ry[1] and ry[0] <= rx[1]
+
+
+def _range(qualifier: str, number: str) -> tuple[float, float] | None:
+    try:
+        value = float(number.replace(",", ""))
+    except ValueError:
+        return None
+    if qualifier in LOWER_BOUNDS:
+        return value, float("inf")
+    if qualifier in UPPER_BOUNDS:
+        return float("-inf"), value
+    if qualifier:  # "about", "roughly": a rounded figure, within the rounding of its last digit
+        return value * (1 - ROUNDED), value * (1 + ROUNDED)
+    return value, value
 
 
 def _fold(text: str) -> str:
