@@ -84,3 +84,13 @@ def test_a_name_typeset_two_ways_is_not_spelled_two_ways() -> None:
         'Reyes pledged to end "[Mayor Ann] Lee\'s war on the harbour" in a new advertisement.',
         "Mayor Ann Lee answered the harbour trust on Friday."))
     assert not [d for d in found.discrepancies if d.kind == "name_spelling"]
+
+
+def test_a_house_style_is_not_a_different_word_or_spelling() -> None:
+    from storylens.compare.discrepancies import spelling_variants
+
+    assert _wording("a decorated F.B.I. special agent and a man of the harbour work force",
+                    "a decorated FBI special agent and a man of the harbour workforce") == []
+    assert not spelling_variants("Wal-Mart", "Walmart")
+    assert not spelling_variants("Salesforce.com", "Salesforce")
+    assert spelling_variants("Reince Preibus", "Reince Priebus")

@@ -208,6 +208,8 @@ def outlet_rendering(left: list[str], right: list[str]) -> bool:
     """Whether two differing stretches are one wording written two ways: a name spelled or
     transliterated differently (proper names on both sides), or one word inflected differently
     (a lemma in common: the tense reported speech shifts)."""
+    if _squashed(" ".join(left)) == _squashed(" ".join(right)):
+        return True  # "F.B.I." / "FBI", "work force" / "workforce": house style
     if left and right and all(_proper(w) for w in left + right):
         return True
     if len(left) == 1 and len(right) == 1:
@@ -316,9 +318,11 @@ def _first_mention(analysis: Analysis, canonical: str) -> SentenceRef:
 
 
 def spelling_variants(x: str, y: str) -> bool:
-    """Same name but for one word spelled a little differently ('Qassam' / 'Qassem')."""
+    """Same name but for one word spelled a little differently ('Qassam' / 'Qassem'); not one
+    name in two house styles ('Wal-Mart' / 'Walmart', 'F.B.I.' / 'FBI') nor a longer form of it
+    ('Salesforce.com' / 'Salesforce')."""
     tx, ty = x.split(), y.split()
-    if len(tx) != len(ty) or x == y:
+    if len(tx) != len(ty) or x == y or _squashed(x) == _squashed(y):
         return False
     differing = [(p, q) for p, q in zip(tx, ty, strict=True) if p != q]
     if len(differing) != 1:
@@ -326,6 +330,8 @@ def spelling_variants(x: str, y: str) -> bool:
     p, q = differing[0]
     if p.isupper() != q.isupper() or _plural_of(p, q) or _plural_of(q, p):
         return False  # "NATO" / "Nation", "Fund" / "Funds": other words, not other spellings
+    if p.casefold().startswith(q.casefold()) or q.casefold().startswith(p.casefold()):
+        return False  # "Salesforce.com" / "Salesforce": a longer form
     return (min(len(p), len(q)) >= 4 and p[0].casefold() == q[0].casefold() and p.casefold() != q.casefold()
             and fuzz.ratio(p.casefold(), q.casefold()) >= NAME_LETTERS)
 
@@ -520,6 +526,11 @@ def _range(qualifier: str, number: str) -> tuple[float, float] | None:
     if qualifier:  # "about", "roughly": a rounded figure, within the rounding of its last digit
         return value * (1 - ROUNDED), value * (1 + ROUNDED)
     return value, value
+
+
+def _squashed(text: str) -> str:
+    """Letters and digits only, case folded: what is left when typesetting is taken away."""
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 def _fold(text: str) -> str:
