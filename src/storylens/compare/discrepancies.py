@@ -330,8 +330,9 @@ def spelling_variants(x: str, y: str) -> bool:
     p, q = differing[0]
     if p.isupper() != q.isupper() or _plural_of(p, q) or _plural_of(q, p):
         return False  # "NATO" / "Nation", "Fund" / "Funds": other words, not other spellings
-    if p.casefold().startswith(q.casefold()) or q.casefold().startswith(p.casefold()):
-        return False  # "Salesforce.com" / "Salesforce": a longer form
+    short, long_ = sorted((p.casefold(), q.casefold()), key=len)
+    if long_.startswith(short) and not long_[len(short)].isalnum():
+        return False  # "Salesforce.com" / "Salesforce": a longer form, where "Tomasz" / "Tomas" is a spelling
     return (min(len(p), len(q)) >= 4 and p[0].casefold() == q[0].casefold() and p.casefold() != q.casefold()
             and fuzz.ratio(p.casefold(), q.casefold()) >= NAME_LETTERS)
 
