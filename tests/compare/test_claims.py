@@ -200,3 +200,10 @@ def test_a_speakers_figure_is_not_set_against_an_outlets() -> None:
         'The harbour board cut $650 million from the wall budget, Mayor Ann Lee said on Friday.'))
     numbers = [sorted(v.text for v in d.values) for d in found.discrepancies if d.kind == "number"]
     assert numbers == [["650 million", "716 million"]]
+
+
+def test_the_day_of_a_date_is_not_a_count() -> None:
+    found = compare(_articles(
+        "Fifteen of the 19 hijackers on 9/11 were Saudi citizens, the harbour commission said.",
+        "Fifteen of the 19 Sept. 11 hijackers were Saudi nationals, the harbour commission said."))
+    assert not [d for d in found.discrepancies if d.kind == "number"]

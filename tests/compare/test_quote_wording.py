@@ -94,3 +94,8 @@ def test_a_house_style_is_not_a_different_word_or_spelling() -> None:
     assert not spelling_variants("Wal-Mart", "Walmart")
     assert not spelling_variants("Salesforce.com", "Salesforce")
     assert spelling_variants("Reince Preibus", "Reince Priebus")
+
+
+def test_an_ampersand_is_the_word_and() -> None:
+    assert _wording("both believe that conservation & healthy herds are critical",
+                    "both believe that conservation and healthy herds are critical") == []

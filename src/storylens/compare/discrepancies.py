@@ -51,6 +51,9 @@ _WORD = re.compile(r"[\w'’-]+")
 EDITORIAL_INSERTION = re.compile(r"\[[^\]]{0,200}\]|\([^)]{0,200}\)")
 MONTH_NAME = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
                         r"December)\b")
+# A number right after a month is its day ("the Sept. 11 hijackers"), not a count of what follows.
+DAY_OF_MONTH = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s*$|"
+                          + MONTH_NAME.pattern + r"\s*$")
 
 
 def find_discrepancies(analyses: list[Analysis], facts: list[Fact], lexical: np.ndarray,
@@ -200,8 +203,9 @@ def _shorten(text: str, words: int = 8) -> str:
 
 
 def speaker_words(quotation: str) -> str:
-    """The quotation without the outlet's insertions in brackets or parentheses, contractions spelled out."""
-    return expand_contractions(EDITORIAL_INSERTION.sub(" ", quotation))
+    """The quotation without the outlet's insertions in brackets or parentheses, contractions and
+    ampersands spelled out."""
+    return expand_contractions(EDITORIAL_INSERTION.sub(" ", quotation)).replace("&", " and ")
 
 
 def outlet_rendering(left: list[str], right: list[str]) -> bool:
@@ -475,8 +479,9 @@ def _numbers_by_unit(x: str, y: str, voice_x: Callable[[int], str | None], voice
         found: dict[str, dict[tuple[str, str], str | None]] = {}
         for match in NUMBER.finditer(text):
             number, unit = match.groups()
-            if unit.casefold() not in ENGLISH_STOP_WORDS:
-                bound = APPROXIMATOR.search(text[max(match.start() - 30, 0) : match.start()])
+            before = text[max(match.start() - 30, 0) : match.start()]
+            if unit.casefold() not in ENGLISH_STOP_WORDS and not DAY_OF_MONTH.search(before):
+                bound = APPROXIMATOR.search(before)
                 qualifier = bound.group(1).casefold() if bound else ""
                 found.setdefault(unit.casefold(), {})[(qualifier, number)] = voice(match.start())
         return found
