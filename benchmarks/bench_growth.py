@@ -1,14 +1,22 @@
-"""Cost of adding ONE article as the store grows (run by hand; a store of 100,000 takes a while).
+"""Cost of adding ONE article as the store grows (run by hand).
 
-    python benchmarks/bench_growth.py [--sizes 1000 10000 100000] [--per-day 400]
+    python benchmarks/bench_growth.py [--sizes 1000 10000 100000] [--per-day 400] [--keep STORE]
 
 The stream is bench_stream.py's: NeuS training stories dated at `--per-day` articles a day
-(synthetic words without ../shared). The store is filled through `api.ingest_documents` up to
-each size; then, with the next article of the stream:
+(synthetic words without ../shared). Between sizes the store is filled by the code path of
+`storylens ingest` with its two slow steps done once per distinct text instead of once per
+article: the stream replays the same 7,356 NeuS texts under new ids and dates, so each text is
+cleaned and its signals (words, names, headline embedding) read once, and every copy is stored
+and placed with them, 1,000 articles a transaction, through `SQLiteStore.store_articles` and
+the kept story state (`StoredStories.place`), exactly as an ingest batch is. So the store is
+the one an ingest of the stream would leave: articles, FTS index, story summary, assignments and
+story state written by the same code (checked after filling; 100,000 take minutes, not hours).
+Then, with the next articles of the stream:
   - start-up: a process that imports storylens and loads the embedding model, nothing else;
   - one `storylens ingest one.jsonl` in a fresh process (start-up included) and its peak memory;
   - in-process, cold: a fresh story state loaded from the store, then the article placed;
   - in-process, warm: the state kept in memory (a server), per article over the next 20.
+`--keep STORE` leaves the filled store there (bench_serve.py --store serves it).
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,15 +37,72 @@ from bench_stream import NEUS, news_stream, synthetic_stream  # noqa: E402
 
 from storylens import api  # noqa: E402
 from storylens.config import Settings, env_name  # noqa: E402
-from storylens.model import Article, RawDocument, iso  # noqa: E402
+from storylens.model import Article, RawDocument, Rejection, iso  # noqa: E402
+from storylens.store import SQLiteStore  # noqa: E402
+from storylens.stories.online import StoredStories  # noqa: E402
+from storylens.stories.signals import Signals, read_signals  # noqa: E402
 
 WARM = 20
+FILL_BATCH = 1000
 STARTUP = "import storylens.api; from storylens.analyze import embed; embed.load()"
 
 
 def document(article: Article) -> RawDocument:
     return RawDocument(f"stream:{article.id}", "clean", article.text, title=article.title,
                        published=article.published, id=article.id)
+
+
+def text_key(article: Article) -> tuple[str | None, str]:
+    return article.title, article.text
+
+
+class Filler:
+    """Stores and places stream articles as `api.ingest_documents` does, cleaning and reading
+    signals once per distinct text (the stream repeats its texts under new ids and dates)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.placer: StoredStories = api.online_stories(settings)
+        self.cleaned: dict[tuple[str | None, str], tuple[Article, Signals] | None] = {}
+
+    def prepare(self, articles: list[Article]) -> None:
+        todo = [a for a in dict.fromkeys(map(text_key, articles)) if a not in self.cleaned]
+        first = {text_key(a): a for a in reversed(articles)}
+        outcomes = [api.clean_document(document(first[key]), self.settings) for key in todo]
+        kept = [(key, o) for key, o in zip(todo, outcomes, strict=True) if not isinstance(o, Rejection)]
+        signals = read_signals([o for _, o in kept])
+        self.cleaned.update(dict.fromkeys(todo))
+        self.cleaned.update({key: (o, sig) for (key, o), sig in zip(kept, signals, strict=True)})
+
+    def fill(self, store: SQLiteStore, articles: list[Article]) -> None:
+        self.prepare(articles)
+        copies = []
+        for a in articles:
+            found = self.cleaned[text_key(a)]
+            if found is not None:
+                clean, sig = found
+                copies.append((replace(clean, id=a.id, published=a.published, input=f"stream:{a.id}"),
+                               replace(sig, published=a.published)))
+        with store.transaction():
+            saved = store.store_articles([a for a, _ in copies])
+            fresh = [(replace(a, id=o[0]), sig) for (a, sig), o in zip(copies, saved, strict=True)
+                     if not isinstance(o, Rejection) and o[1]]
+            self.placer.place(store, [a for a, _ in fresh], [sig for _, sig in fresh])
+
+
+def consistency(store: SQLiteStore) -> str:
+    """What an ingest would guarantee, checked on the filled store."""
+    db = store.db
+    articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    unplaced = db.execute("SELECT COUNT(*) FROM articles WHERE story_id IS NULL").fetchone()[0]
+    fts = db.execute("SELECT COUNT(*) FROM articles_fts").fetchone()[0]
+    summary_rows = db.execute("SELECT COUNT(*), SUM(size) FROM story_summary").fetchone()
+    stories = db.execute("SELECT COUNT(DISTINCT story_id) FROM articles").fetchone()[0]
+    remembered = db.execute("SELECT COUNT(*) FROM story_state WHERE evicted = 0").fetchone()[0]
+    problems = [name for name, bad in (("unplaced articles", unplaced), ("FTS rows", fts != articles),
+                                       ("summary rows", tuple(summary_rows) != (stories, articles))) if bad]
+    return (f"{articles:,} articles, {stories:,} stories ({remembered:,} in the kept state); "
+            + ("consistent" if not problems else "INCONSISTENT: " + ", ".join(problems)))
 
 
 def timed_process(args: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -49,41 +115,58 @@ def timed_process(args: list[str], env: dict[str, str]) -> tuple[float, float]:
         return seconds, int(out.read().split()[-1]) / 1024
 
 
+def measure(size: int, stream: list[Article], position: int, settings: Settings, folder: Path) -> str:
+    """One table row: the costs of adding stream[position:] to a store of `size` articles."""
+    env = os.environ | {env_name("db"): settings.db}
+    startup, _ = timed_process([sys.executable, "-c", STARTUP], env)
+    one = folder / "one.jsonl"
+    article = stream[position]
+    one.write_text(json.dumps({"id": article.id, "title": article.title, "text": article.text,
+                               "published": iso(article.published)}) + "\n")
+    seconds, peak = timed_process([sys.executable, "-m", "storylens", "ingest", str(one)], env)
+    began = time.perf_counter()
+    placer = api.online_stories(settings)
+    api.ingest_documents([document(stream[position + 1])], settings, stories=placer)
+    cold = time.perf_counter() - began
+    began = time.perf_counter()
+    for a in stream[position + 2 : position + 2 + WARM]:
+        api.ingest_documents([document(a)], settings, stories=placer)
+    warm = (time.perf_counter() - began) / WARM
+    row = f"| {size:,} | {startup:.2f} | {seconds:.2f} | {peak:.0f} | {cold:.3f} | {warm:.4f} |"
+    print(row, flush=True)
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--per-day", type=int, default=400)
+    parser.add_argument("--keep", help="leave the filled store at this path (it must not exist yet)")
     args = parser.parse_args()
+    if args.keep and Path(args.keep).exists():
+        sys.exit(f"{args.keep} exists already: --keep needs a new path")
     total = max(args.sizes) + (WARM + 2) * len(args.sizes)
     stream = [a for a, _ in (news_stream(total, args.per_day) if NEUS.with_suffix(".gold.jsonl").exists()
                              else synthetic_stream(total, args.per_day))]
-    print("| stored | start-up s | one `storylens ingest` s | its peak MiB | in-process cold s | warm s/article |")
-    print("| --- | --- | --- | --- | --- | --- |")
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(db=str(Path(tmp) / "growth.db"))
-        env = os.environ | {env_name("db"): settings.db}
-        position = 0
+        settings = Settings(db=args.keep or str(Path(tmp) / "growth.db"))
+        filler = Filler(settings)
+        position, filling = 0, 0.0
+        rows: list[str] = []
         for size in sorted(args.sizes):
-            while position < size:
-                step = min(size, position + 2000)
-                api.ingest_documents([document(a) for a in stream[position:step]], settings)
-                position = step
-            startup, _ = timed_process([sys.executable, "-c", STARTUP], env)
-            one = Path(tmp) / "one.jsonl"
-            article = stream[position]
-            one.write_text(json.dumps({"id": article.id, "title": article.title, "text": article.text,
-                                       "published": iso(article.published)}) + "\n")
-            seconds, peak = timed_process([sys.executable, "-m", "storylens", "ingest", str(one)], env)
             began = time.perf_counter()
-            placer = api.online_stories(settings)
-            api.ingest_documents([document(stream[position + 1])], settings, stories=placer)
-            cold = time.perf_counter() - began
-            began = time.perf_counter()
-            for a in stream[position + 2 : position + 2 + WARM]:
-                api.ingest_documents([document(a)], settings, stories=placer)
-            warm = (time.perf_counter() - began) / WARM
+            with SQLiteStore(settings.db) as store:
+                while position < size:
+                    step = min(size, position + FILL_BATCH)
+                    filler.fill(store, stream[position:step])
+                    position = step
+                filling += time.perf_counter() - began
+                print(f"filled to {size:,} in {filling:.0f} s so far: {consistency(store)}", flush=True)
+            rows.append(measure(size, stream, position, settings, Path(tmp)))
             position += 2 + WARM
-            print(f"| {size:,} | {startup:.2f} | {seconds:.2f} | {peak:.0f} | {cold:.3f} | {warm:.4f} |", flush=True)
+    print("\n| stored | start-up s | one `storylens ingest` s | its peak MiB | in-process cold s | warm s/article |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    print("\n".join(rows))
 
 
 if __name__ == "__main__":
