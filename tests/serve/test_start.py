@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -45,3 +47,13 @@ def test_progress_without_a_terminal_prints_plain_lines_with_a_total(capsys, mon
     assert "storylens: comparing stories: 1/3" in lines[0]
     assert any("comparing stories: 3/3" in line for line in lines)
     assert "ingesting: 2 done" in lines[-1] and not any("?" in line for line in lines)
+
+
+def test_the_server_imports_no_heavy_library_before_it_listens() -> None:
+    """Each worker imports the CLI and the app before it accepts a connection: scikit-learn,
+    trafilatura, spaCy and the ONNX runtime (seconds each on a busy machine) wait for first use."""
+    heavy = ("sklearn", "scipy", "trafilatura", "htmldate", "spacy", "onnxruntime")
+    probe = ("import sys, storylens.cli, storylens.serve.app; "
+             f"print(' '.join(m for m in {heavy!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.split() == []

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from storylens.clean import budget
 from storylens.clean.dates import given_date
-from storylens.clean.html import clean_html
 from storylens.clean.language import detect_language, normalize_language
 from storylens.clean.outlets import OutletNames, strip_site_name
 from storylens.clean.text import clean_text
@@ -34,6 +33,10 @@ def clean(doc: RawDocument, *, dayfirst: bool, names: OutletNames | None = None)
     from `names` (the built-in table when None), the title loses the site's name, and the
     language is detected where the input does not state it."""
     if doc.kind == "html":
+        # Imported on first page: trafilatura and htmldate take a second or more to import, and
+        # every process that imports the API (each server worker) would pay it before listening.
+        from storylens.clean.html import clean_html
+
         article = clean_html(doc, dayfirst=dayfirst)
     elif doc.kind == "text":
         article = clean_text(doc, dayfirst=dayfirst)
@@ -104,4 +107,4 @@ def _plausible(value: datetime) -> bool:
     return EARLIEST_YEAR <= value.year <= LATEST_YEAR
 
 
-__all__ = ["check_article", "clean", "clean_html", "clean_or_reject", "clean_text"]
+__all__ = ["check_article", "clean", "clean_or_reject", "clean_text"]

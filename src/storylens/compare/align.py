@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storylens.analyze.embed import embed
 from storylens.compare.quotematch import QuoteMatches
@@ -35,6 +34,10 @@ def sentence_refs(analyses: list[Analysis]) -> list[tuple[SentenceRef, str]]:
 def similarity_matrix(texts: list[str]) -> np.ndarray:
     if not texts:
         return np.zeros((0, 0))
+    # Imported here, not at the top: scikit-learn takes seconds to import, and every process that
+    # imports the API (`storylens serve` and its workers, each CLI command) would pay it at start-up.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), stop_words="english", sublinear_tf=True,
                                  token_pattern=r"(?u)\b\w[\w'’-]*\w\b|\b\d+\b")
     try:

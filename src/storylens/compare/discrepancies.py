@@ -13,11 +13,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
 from rapidfuzz import fuzz
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storylens.compare.dateslots import DateSlot, event_slots
 from storylens.compare.quotematch import QuotedIn, QuoteMatches
@@ -221,9 +221,18 @@ def outlet_rendering(left: list[str], right: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, imported on first use: importing scikit-learn takes
+    seconds, and every process that imports the API (each server worker) would pay it at start."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS
+
+
 def _proper(word: str) -> bool:
     """Capitalised and not a function word ("We", "I" are words of the speaker's)."""
-    return any(c.isupper() for c in word) and word.casefold() not in ENGLISH_STOP_WORDS and len(word) > 1
+    return any(c.isupper() for c in word) and word.casefold() not in _stop_words() and len(word) > 1
 
 
 def _lemmas(word: str) -> set[str]:
@@ -238,7 +247,7 @@ def restructured(fx: list[str], fy: list[str], opcodes: Sequence[tuple[str, int,
     changed") are two statements or a paraphrase, not one quotation with a word changed."""
     gone_x = {w for op, i1, i2, _, _ in opcodes if op != "equal" for w in fx[i1:i2]}
     gone_y = {w for op, _, _, j1, j2 in opcodes if op != "equal" for w in fy[j1:j2]}
-    return bool((gone_x & gone_y) - ENGLISH_STOP_WORDS)
+    return bool((gone_x & gone_y) - _stop_words())
 
 
 def _both_end_differently(op: str, i1: int, i2: int, j1: int, j2: int, fx: list[str], fy: list[str]) -> bool:
@@ -480,7 +489,7 @@ def _numbers_by_unit(x: str, y: str, voice_x: Callable[[int], str | None], voice
         for match in NUMBER.finditer(text):
             number, unit = match.groups()
             before = text[max(match.start() - 30, 0) : match.start()]
-            if unit.casefold() not in ENGLISH_STOP_WORDS and not DAY_OF_MONTH.search(before):
+            if unit.casefold() not in _stop_words() and not DAY_OF_MONTH.search(before):
                 bound = APPROXIMATOR.search(before)
                 qualifier = bound.group(1).casefold() if bound else ""
                 found.setdefault(unit.casefold(), {})[(qualifier, number)] = voice(match.start())
