@@ -218,7 +218,18 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
         return render("article.html", article=found, paragraphs=views.marked_paragraphs(analysis),
                       quotes=analysis.quotes, published=iso(found.published), story_id=story_id)
 
+    # The libraries a first story view needs are imported after start-up, off the request path.
+    threading.Thread(target=import_heavy_libraries, name="storylens-warm-up", daemon=True).start()
     return app
+
+
+def import_heavy_libraries() -> None:
+    """What `create_app` leaves out of start-up (scikit-learn for comparisons, trafilatura for
+    posted pages: seconds each on a busy machine), imported in the background once the server
+    is up, so that neither delays listening nor the first view of a story."""
+    import sklearn.feature_extraction.text  # noqa: F401
+
+    import storylens.clean.html  # noqa: F401
 
 
 def page_templates() -> Environment:
