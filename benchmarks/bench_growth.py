@@ -1,22 +1,31 @@
 """Cost of adding ONE article as the store grows (run by hand).
 
-    python benchmarks/bench_growth.py [--sizes 1000 10000 100000] [--per-day 400] [--keep STORE]
+    python benchmarks/bench_growth.py [--sizes 1000 10000 100000] [--per-day 400]
+                                      [--fill-limit 11100] [--keep STORE]
 
 The stream is bench_stream.py's: NeuS training stories dated at `--per-day` articles a day
-(synthetic words without ../shared). Between sizes the store is filled by the code path of
-`storylens ingest` with its two slow steps done once per distinct text instead of once per
-article: the stream replays the same 7,356 NeuS texts under new ids and dates, so each text is
-cleaned and its signals (words, names, headline embedding) read once, and every copy is stored
-and placed with them, 1,000 articles a transaction, through `SQLiteStore.store_articles` and
-the kept story state (`StoredStories.place`), exactly as an ingest batch is. So the store is
-the one an ingest of the stream would leave: articles, FTS index, story summary, assignments and
-story state written by the same code (checked after filling; 100,000 take minutes, not hours).
-Then, with the next articles of the stream:
+(synthetic words without ../shared). Up to `--fill-limit` articles the store is filled by the
+code path of `storylens ingest`, with its two slow steps done once per distinct text instead of
+once per article (the stream replays the same 7,356 NeuS texts under new ids and dates, so each
+text is cleaned and its signals read once): each copy is stored and placed with them, 1,000
+articles a transaction, through `SQLiteStore.store_articles` and the kept story state
+(`StoredStories.place`), exactly as an ingest batch is.
+
+Larger sizes (100,000) are reached by replicating the filled store into the past, in SQL
+(`replicate`): copy k of every article, its removed blocks, its story (summary row, kept state
+marked evicted, merges) is dated k * (span + 21 days) earlier under new ids, so that none of it
+falls in the active window, which stays the real one; document frequencies are multiplied by the
+number of copies, as reading every copy would have counted them. Articles, FTS index, story
+summary and story state stay consistent (checked after filling). Filling 100,000 articles
+through the pipeline took over an hour on this 2-core machine; this takes minutes.
+
+Then, with the next articles of the stream (dated after everything stored):
   - start-up: a process that imports storylens and loads the embedding model, nothing else;
   - one `storylens ingest one.jsonl` in a fresh process (start-up included) and its peak memory;
   - in-process, cold: a fresh story state loaded from the store, then the article placed;
   - in-process, warm: the state kept in memory (a server), per article over the next 20.
-`--keep STORE` leaves the filled store there (bench_serve.py --store serves it).
+Each is given as wall seconds and as CPU seconds (user + system), which a busy machine inflates
+far less. `--keep STORE` leaves the filled store there (bench_serve.py --store serves it).
 """
 
 from __future__ import annotations
@@ -28,7 +37,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -105,34 +116,71 @@ def consistency(store: SQLiteStore) -> str:
             + ("consistent" if not problems else "INCONSISTENT: " + ", ".join(problems)))
 
 
-def timed_process(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak MiB) of a fresh process, measured by GNU time."""
+def replicate(store: SQLiteStore, copies: int, gap_days: float = 21) -> None:
+    """Copies of everything stored, each dated further into the past (see the module's doc)."""
+    db = store.db
+    first, last = (datetime.fromisoformat(v) for v in db.execute(
+        "SELECT MIN(published), MAX(published) FROM articles").fetchone())
+    columns = "id, title, outlet, url, byline, published, updated, lang, input, text, story_id, duplicate_of"
+    articles = db.execute(f"SELECT {columns} FROM articles ORDER BY seq").fetchall()  # noqa: S608
+    removed = db.execute("SELECT article_id, position, text, reason FROM removed").fetchall()
+    states = db.execute("SELECT story_id, state, touched, last_seen FROM story_state").fetchall()
+    aliases = db.execute("SELECT story_id, merged_into FROM story_aliases").fetchall()
+    for k in range(1, copies + 1):
+        shift = k * (last - first + timedelta(days=gap_days))
+
+        def earlier(value: str | None, shift: timedelta = shift) -> str | None:
+            return iso(datetime.fromisoformat(value) - shift) if value else None
+
+        def renamed(value: str | None, k: int = k) -> str | None:
+            return f"{value}/r{k}" if value else None
+
+        with store.transaction():
+            db.executemany(f"INSERT INTO articles ({columns}) VALUES ({', '.join('?' * 12)})",  # noqa: S608
+                           [(renamed(r[0]), *r[1:5], earlier(r[5]), earlier(r[6]), *r[7:10], renamed(r[10]),
+                             renamed(r[11])) for r in articles])
+            db.executemany("INSERT INTO removed VALUES (?, ?, ?, ?)", [(renamed(r[0]), *r[1:]) for r in removed])
+            db.executemany("INSERT INTO story_state (story_id, state, touched, last_seen, evicted) "
+                           "VALUES (?, ?, ?, ?, 1)", [(renamed(r[0]), r[1], r[2], earlier(r[3])) for r in states])
+            db.executemany("INSERT INTO story_aliases VALUES (?, ?)", [(renamed(a), renamed(b)) for a, b in aliases])
+    with store.transaction():
+        db.execute("UPDATE term_counts SET n = n * ?", (copies + 1,))
+        docs = int(store.state_meta().get("docs", "0")) * (copies + 1)
+        store.set_state_meta({"docs": docs, "version": uuid.uuid4().hex})  # every kept state reloads
+
+
+def timed_process(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak MiB) of a fresh process, measured by GNU time."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
         began = time.perf_counter()
-        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out.name, *args], env=env, check=True,
+        subprocess.run(["/usr/bin/time", "-f", "%U %S %M", "-o", out.name, *args], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         seconds = time.perf_counter() - began
-        return seconds, int(out.read().split()[-1]) / 1024
+        user, system, peak = out.read().split()[-3:]
+        return seconds, float(user) + float(system), int(peak) / 1024
 
 
 def measure(size: int, stream: list[Article], position: int, settings: Settings, folder: Path) -> str:
     """One table row: the costs of adding stream[position:] to a store of `size` articles."""
     env = os.environ | {env_name("db"): settings.db}
-    startup, _ = timed_process([sys.executable, "-c", STARTUP], env)
+    startup, startup_cpu, _ = timed_process([sys.executable, "-c", STARTUP], env)
     one = folder / "one.jsonl"
     article = stream[position]
     one.write_text(json.dumps({"id": article.id, "title": article.title, "text": article.text,
                                "published": iso(article.published)}) + "\n")
-    seconds, peak = timed_process([sys.executable, "-m", "storylens", "ingest", str(one)], env)
-    began = time.perf_counter()
+    seconds, cpu, peak = timed_process([sys.executable, "-m", "storylens", "ingest", str(one)], env)
+    began, began_cpu = time.perf_counter(), time.process_time()
     placer = api.online_stories(settings)
     api.ingest_documents([document(stream[position + 1])], settings, stories=placer)
-    cold = time.perf_counter() - began
-    began = time.perf_counter()
+    cold, cold_cpu = time.perf_counter() - began, time.process_time() - began_cpu
+    began, began_cpu = time.perf_counter(), time.process_time()
     for a in stream[position + 2 : position + 2 + WARM]:
         api.ingest_documents([document(a)], settings, stories=placer)
-    warm = (time.perf_counter() - began) / WARM
-    row = f"| {size:,} | {startup:.2f} | {seconds:.2f} | {peak:.0f} | {cold:.3f} | {warm:.4f} |"
+    warm, warm_cpu = (time.perf_counter() - began) / WARM, (time.process_time() - began_cpu) / WARM
+    with SQLiteStore(settings.db) as store:
+        stored = store.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    row = (f"| {size:,} ({stored:,}) | {startup:.2f} / {startup_cpu:.2f} | {seconds:.2f} / {cpu:.2f} | {peak:.0f} "
+           f"| {cold:.3f} / {cold_cpu:.3f} | {warm:.4f} / {warm_cpu:.4f} | {os.getloadavg()[0]:.1f} |")
     print(row, flush=True)
     return row
 
@@ -141,11 +189,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--per-day", type=int, default=400)
+    parser.add_argument("--fill-limit", type=int, default=11_100,
+                        help="sizes above this are reached by replicating the filled store")
     parser.add_argument("--keep", help="leave the filled store at this path (it must not exist yet)")
     args = parser.parse_args()
     if args.keep and Path(args.keep).exists():
         sys.exit(f"{args.keep} exists already: --keep needs a new path")
-    total = max(args.sizes) + (WARM + 2) * len(args.sizes)
+    total = min(max(args.sizes), args.fill_limit) + (WARM + 2) * len(args.sizes)
     stream = [a for a, _ in (news_stream(total, args.per_day) if NEUS.with_suffix(".gold.jsonl").exists()
                              else synthetic_stream(total, args.per_day))]
     with tempfile.TemporaryDirectory() as tmp:
@@ -156,16 +206,21 @@ def main() -> None:
         for size in sorted(args.sizes):
             began = time.perf_counter()
             with SQLiteStore(settings.db) as store:
-                while position < size:
-                    step = min(size, position + FILL_BATCH)
+                while position < min(size, args.fill_limit):
+                    step = min(size, args.fill_limit, position + FILL_BATCH)
                     filler.fill(store, stream[position:step])
                     position = step
+                stored = store.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+                if size > args.fill_limit:
+                    replicate(store, round(size / stored) - 1)
                 filling += time.perf_counter() - began
                 print(f"filled to {size:,} in {filling:.0f} s so far: {consistency(store)}", flush=True)
             rows.append(measure(size, stream, position, settings, Path(tmp)))
             position += 2 + WARM
-    print("\n| stored | start-up s | one `storylens ingest` s | its peak MiB | in-process cold s | warm s/article |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("\nseconds as wall / CPU")
+    print("| stored (exactly) | start-up s | one `storylens ingest` s | its peak MiB | in-process cold s "
+          "| warm s/article | load average |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     print("\n".join(rows))
 
 
