@@ -12,6 +12,13 @@ by wrk while a CLI ingest and a stream of POSTs write to the same store.
    - Debian's `wrk` on the story page and on /api/health (one wrk process each).
 3. Prints requests/s and latency percentiles per page, the status counts of the POSTs, and
    whether the CLI ingest succeeded. The run passes when nothing but the deliberate 4xx fails.
+
+    python benchmarks/bench_serve.py --store STORE [--query trump] [--workers 2] [--seconds 30]
+
+serves a store that exists (bench_growth.py --keep builds one of 100,000 articles) read-only: the
+time from starting `storylens serve` to its first answer, then wrk with 2 threads, one page at a
+time, on the story list (`/`), a search (`/?q=QUERY`) and the page of a story compared once
+before (the cached story page). Nothing writes meanwhile.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from pathlib import Path
+from urllib.parse import quote
 
 from storylens import api
 from storylens.config import Settings, env_name
@@ -59,9 +67,9 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> float:
     sys.exit(f"no answer from {url} in {seconds} s")
 
 
-def run_wrk(url: str, seconds: int, connections: int) -> dict[str, str]:
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency", url],
-                         capture_output=True, text=True, check=True).stdout
+def run_wrk(url: str, seconds: int, connections: int, threads: int = 1) -> dict[str, str]:
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
+                          "--latency", url], capture_output=True, text=True, check=True).stdout
     found = {"requests": re.search(r"(\d+) requests in", out), "rps": re.search(r"Requests/sec:\s+([\d.]+)", out),
              "p50": re.search(r"^\s+50%\s+(\S+)", out, re.M), "p90": re.search(r"^\s+90%\s+(\S+)", out, re.M),
              "p99": re.search(r"^\s+99%\s+(\S+)", out, re.M),
@@ -117,25 +125,65 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--posts", type=int, default=40)
+    parser.add_argument("--store", help="serve this existing store read-only instead (see the docstring)")
+    parser.add_argument("--query", default="trump", help="the search of --store runs")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: `apt-get install wrk`")
+    if args.store:
+        serve_store(args)
+        return
     folder = Path(tempfile.mkdtemp(prefix="storylens-load-"))
     db = str(folder / "bench.db")
     settings = Settings(db=db)
     api.ingest([api.demo_corpus()], settings=settings)
     story = max(api.stories(settings=settings), key=lambda s: len(s.article_ids))
-    port = free_port()
-    env = {**os.environ, env_name("db"): db, env_name("serve_token"): TOKEN}
-    proc = subprocess.Popen([sys.executable, "-m", "storylens", "serve", "--port", str(port),
-                             "--workers", str(args.workers)], env=env)
-    base = f"http://127.0.0.1:{port}"
+    proc, base, ready = start_server(db, args.workers)
     try:
-        ready = wait_for(f"{base}/api/health", proc)
         urllib.request.urlopen(f"{base}/stories/{story.id}", timeout=120).read()  # compared once, kept
         print(f"workers={args.workers} connections={args.connections}/page seconds={args.seconds} "
               f"posts={args.posts} cpus={os.cpu_count()} server ready in {ready:.1f} s")
         measure(base, story.id, db, second_corpus(folder), args)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def start_server(db: str, workers: int) -> tuple[subprocess.Popen, str, float]:
+    """(server process, base URL, seconds from its start to its first answer)."""
+    port = free_port()
+    env = {**os.environ, env_name("db"): db, env_name("serve_token"): TOKEN}
+    proc = subprocess.Popen([sys.executable, "-m", "storylens", "serve", "--port", str(port),
+                             "--workers", str(workers)], env=env)
+    base = f"http://127.0.0.1:{port}"
+    return proc, base, wait_for(f"{base}/api/health", proc)
+
+
+def serve_store(args: argparse.Namespace) -> None:
+    """Read-only load on an existing store: time to the first answer, then one page at a time."""
+    if not Path(args.store).exists():
+        sys.exit(f"{args.store}: no store there (bench_growth.py --keep builds one)")
+    with api.existing_store(args.store) as store:
+        articles = store.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        stories = store.db.execute("SELECT COUNT(*) FROM story_summary").fetchone()[0]
+        story_id = store.db.execute("SELECT story_id FROM story_summary ORDER BY size DESC, story_id LIMIT 1"
+                                    ).fetchone()[0]
+    proc, base, ready = start_server(args.store, args.workers)
+    try:
+        began = time.monotonic()
+        urllib.request.urlopen(f"{base}/stories/{quote(story_id)}", timeout=300).read()
+        first_view = time.monotonic() - began
+        print(f"store: {articles:,} articles, {stories:,} stories; workers={args.workers}; "
+              f"server answered {ready:.2f} s after start; story page first view (compared) {first_view:.2f} s; "
+              f"cpus={os.cpu_count()} load average {os.getloadavg()[0]:.1f}")
+        targets = [("story list", "/"), (f"search {args.query!r}", f"/?q={quote(args.query)}"),
+                   ("cached story page", f"/stories/{quote(story_id)}")]
+        print(f"\nwrk -t2 -c{args.connections} -d{args.seconds}s, one page at a time")
+        print(f"{'page':<20} {'requests':>9} {'req/s':>8} {'p50':>9} {'p90':>9} {'p99':>9} {'non-2xx':>8}")
+        for label, path in targets:
+            r = run_wrk(base + path, args.seconds, args.connections, threads=2)
+            print(f"{label:<20} {r['requests']:>9} {r['rps']:>8} {r['p50']:>9} {r['p90']:>9} {r['p99']:>9} "
+                  f"{r['errors']:>8}", flush=True)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
