@@ -1,6 +1,7 @@
 """Story decisions by cross-validation, fold by fold, beside the TF-IDF single-pass reference.
 
     python benchmarks/cv_stories.py [--sets ecbplus-dev neus-val] [--folds 5] [--shipped]
+    python benchmarks/cv_stories.py --diagnose [--sets ...]
 
 What a figure on the development sets cannot tell is how the scorer does on news it was not
 fitted or thresholded on. Here each set is cut into folds by group, so that no story (NeuS) and no
@@ -16,6 +17,9 @@ topic (ECB+: a topic holds two similar events, which is what over-merging is tes
 
 Prints one row per fold and the mean, with the lead over the reference. Slow (a few minutes):
 it replays neus-train once and each set once per fold and threshold.
+
+`--diagnose` instead runs the shipped scorer over each whole set and sorts every decision by what
+it did to the gold stories (`diagnose`): where the scorer loses, at what probability, on which signal.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import json
 import random
 import sys
 import time
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,7 +40,7 @@ from storylens import api
 from storylens.config import Settings
 from storylens.model import Article
 from storylens.stories import StoryStream
-from storylens.stories.scorer import StoryScorer
+from storylens.stories.scorer import FEATURES, StoryScorer
 from storylens.stories.signals import Signals, read_signals
 from storylens.stories.training import Rows, candidate_rows, fit_rows
 
@@ -139,6 +144,66 @@ def cross_validate(data: LabelledSet, train: Rows, count: int, shipped: bool) ->
     return results
 
 
+def diagnose(data: LabelledSet) -> list[dict[str, object]]:
+    """Each decision of the shipped scorer over the whole set, sorted by what it did: `new-ok`
+    (a story started, none of its gold story open), `join-ok` (joined the open story that holds
+    most of its gold story), `wrong-join` (joined another), `missed` (started a story though its
+    gold story was open), `duplicate`. With the candidates' probabilities and features."""
+    settings = Settings()
+    stream = StoryStream(settings.story_threshold, settings.story_window_days, settings.duplicate_threshold,
+                         settings.story_merge_threshold, StoryScorer.load())
+    clusterer, decisions = stream.clusterer, []
+    members: defaultdict[str, Counter[str]] = defaultdict(Counter)  # predicted story -> gold stories
+    real_candidates, captured = clusterer.candidates, {}
+
+    def candidates(signals: Signals) -> tuple[list[str], np.ndarray]:
+        captured["ids"], captured["features"] = real_candidates(signals)
+        return captured["ids"], captured["features"]
+
+    clusterer.candidates = candidates  # type: ignore[method-assign]
+    for article, signals in zip(data.articles, data.signals, strict=True):
+        captured.clear()
+        gold = data.gold[article.id]
+        holder = {s: c.most_common(1)[0][0] for s, c in members.items() if c and s in clusterer.stories}
+        placed = stream.add(article, signals=signals)
+        story = clusterer.resolve(placed.story_id)
+        ids, features = captured.get("ids", []), captured.get("features", np.zeros((0, len(FEATURES))))
+        probability = clusterer.scorer.probability(features) if len(ids) else np.zeros(0)
+        true = [i for i, s in enumerate(ids) if holder.get(clusterer.resolve(s)) == gold]
+        kind = ("duplicate" if placed.duplicate_of else
+                ("missed" if gold in holder.values() else "new-ok") if not members[story] else
+                "join-ok" if holder.get(story) == gold else "wrong-join")
+        best = int(np.argmax(probability)) if len(ids) else None
+        decisions.append({"group": data.group(gold), "kind": kind, "open": gold in holder.values(),
+                          "best": None if best is None else (float(probability[best]), features[best]),
+                          "true": (float(probability[true[0]]), features[true[0]]) if true else None})
+        members[story][gold] += 1
+        for gone in [s for s in members if s != clusterer.resolve(s)]:
+            members[clusterer.resolve(gone)].update(members.pop(gone))
+    return decisions
+
+
+def print_diagnosis(name: str, decisions: list[dict[str, object]]) -> None:
+    kinds = Counter(str(d["kind"]) for d in decisions)
+    print(f"{name}: {dict(kinds)}")
+    print(f"  features: {' '.join(FEATURES)}")
+    for kind, which in (("wrong-join", "best"), ("join-ok", "best"), ("missed", "true")):
+        chosen = [d[which] for d in decisions if d["kind"] == kind and d[which] is not None]
+        if not chosen:
+            continue
+        p = np.array([c[0] for c in chosen])  # type: ignore[index]
+        mean = np.mean([c[1] for c in chosen], axis=0)  # type: ignore[index]
+        print(f"  {kind:10} {len(chosen):>4} {which} candidate p quartiles "
+              f"{' '.join(f'{q:.2f}' for q in np.quantile(p, [.25, .5, .75]))}; mean features "
+              f"{' '.join(f'{v:.2f}' for v in mean)}")
+    wrong = [d for d in decisions if d["kind"] == "wrong-join"]
+    print(f"  wrong joins whose gold story was not yet open (a new event joining another): "
+          f"{sum(not d['open'] for d in wrong)} of {len(wrong)}; missed with the true story not "
+          f"among the candidates: {sum(d['true'] is None for d in decisions if d['kind'] == 'missed')}")
+    lost = Counter(str(d["group"]) for d in wrong)
+    print(f"  groups with most wrong joins: {', '.join(f'{g} ({n})' for g, n in lost.most_common(8))}")
+
+
 def format_row(name: str, row: dict[str, float]) -> str:
     shipped = f" {row['shipped']:>8.4f}" if "shipped" in row else ""
     fold = f"{row['fold']:>4}" if isinstance(row["fold"], int) else f"{row['fold']:>4}"
@@ -151,9 +216,14 @@ def main() -> None:
     parser.add_argument("--sets", nargs="+", default=["ecbplus-dev", "neus-val"])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--shipped", action="store_true", help="also run the shipped scorer on each fold")
+    parser.add_argument("--diagnose", action="store_true", help="sort the shipped scorer's decisions instead")
     args = parser.parse_args()
     if not (DATA / "neus-train.articles.jsonl").exists():
         sys.exit(f"{DATA} is absent: this benchmark needs ../shared beside the repository")
+    if args.diagnose:
+        for name in args.sets:
+            print_diagnosis(name, diagnose(LabelledSet(name)))
+        return
     started = time.perf_counter()
     neus_train = LabelledSet("neus-train")
     train = candidate_rows(neus_train.articles, neus_train.signals, neus_train.gold)
