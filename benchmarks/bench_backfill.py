@@ -116,13 +116,18 @@ import resource
 peaks = engine.client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 engine.close()
 pages = len(report.added) + len(report.already_stored) + len(report.rejected)
-print(json.dumps({"pages": pages, "seconds": elapsed, "peak_mib": sorted(peaks.values())}))
+print(json.dumps({"pages": pages, "seconds": elapsed, "phases": report.seconds, "failed": len(report.failed_slices),
+                  "analysed": report.analysed, "peak_mib": sorted(peaks.values())}))
 """
 
 
 def run(code: str, *args: str) -> str:
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          check=True).stdout.strip().splitlines()[-1]
+    """Run a measurement in a fresh process; its last line of output is the figure. A failure
+    raises with the process's own error output (not a bare CalledProcessError)."""
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    if done.returncode != 0 or not done.stdout.strip():
+        raise RuntimeError(f"measurement exited {done.returncode}:\n{done.stderr[-3000:]}")
+    return done.stdout.strip().splitlines()[-1]
 
 
 def timed_ingest(store: Path, paths: list[Path]) -> float:

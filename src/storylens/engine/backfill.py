@@ -10,6 +10,7 @@ costs only that slice, and a re-run skips every slice already stored.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -69,6 +70,9 @@ class BackfillReport:
     stories_touched: set[str] = field(default_factory=set)
     analysed: int = 0  # articles of multi-outlet stories analysed on the engine
     failed_analyses: list[str] = field(default_factory=list)  # story ids whose analysis failed
+    # wall seconds per phase ("clean", "stories", "analyse"): the first scales with workers, the
+    # second is the one ordered consumer, so a run shows which of them bounds it
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 # -- planning -------------------------------------------------------------------------------------
@@ -154,12 +158,16 @@ def backfill(inputs: Iterable[str | Path], engine: Engine, settings: config.Sett
         store.add_rejections(report.rejected)
         if on_plan:
             on_plan(sum(s.records for s in todo))
+        started = time.perf_counter()
         for outcome in engine.map(partial(clean_slice, settings=settings), todo):
             _store_outcome(store, outcome.partition, outcome.result, outcome.error, report)
             if progress:
                 progress(outcome.partition.records)
+        report.seconds["clean"] = time.perf_counter() - started
         report.stories_touched = assign_pending_stories(store, settings)
+        report.seconds["stories"] = time.perf_counter() - started - report.seconds["clean"]
         analyse_compared_stories(store, engine, report, settings.dayfirst)
+        report.seconds["analyse"] = time.perf_counter() - started - sum(report.seconds.values())
     return report
 
 
