@@ -188,11 +188,12 @@ def _place_unplaced(store: SQLiteStore, placer: StoredStories, report: IngestRep
     """Articles a crashed or older run stored without a story are placed first."""
     while ids := store.unplaced_ids(INGEST_BATCH):
         articles = store.articles(ids)
-        signals = read_signals(articles)
+        signals = read_signals(articles, store.pending_vectors(ids))  # a backfill's workers embedded them
         with store.transaction():
             still = set(store.unplaced_ids(len(ids)))  # another process may have placed them meanwhile
             todo = [(a, sig) for a, sig in zip(articles, signals, strict=True) if a.id in still]
             placed = placer.place(store, [a for a, _ in todo], [sig for _, sig in todo])
+            store.drop_pending_vectors(ids)
         report.repaired += [a.id for a, _ in todo]
         report.stories_touched |= placed.touched
 

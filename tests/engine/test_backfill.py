@@ -104,3 +104,48 @@ def test_every_page_ends_added_already_stored_or_rejected(archives: list[Path], 
     assert pages == len(first.added) + len(second.added) + len(first.already_stored) + len(second.already_stored) \
         + len([r for r in first.rejected + second.rejected if r.stage != "ingest"])
     assert set(first.added).isdisjoint(second.added) and stored(settings)[0] == set(first.added) | set(second.added)
+
+
+def test_a_touched_story_merged_away_later_is_analysed_as_the_story_it_joined(archives: list[Path],
+                                                                                tmp_path: Path) -> None:
+    """A 2,000-page backfill crashed (NotFoundError) on a story an early batch touched and a later
+    batch merged into another: its id is only an alias by the time the analysis runs."""
+    from storylens.engine.backfill import BackfillReport, analyse_compared_stories
+
+    settings = Settings(db=str(tmp_path / "m.db"))
+    backfill(archives, LocalEngine(), settings)
+    with SQLiteStore(settings.db) as store:
+        compared = next(s for s in store.stories() if len(set(s.outlets)) > 1)
+        other = next(s for s in store.stories() if s.id != compared.id)
+        store.merge_story(other.id, compared.id)  # `other` survives only as an alias of `compared`
+        store.db.execute("DELETE FROM analyses")
+        report = BackfillReport(stories_touched={other.id})
+        analyse_compared_stories(store, LocalEngine(), report, settings.dayfirst)
+        merged = store.story(compared.id)
+    assert report.analysed == len([a for a in merged.article_ids if a not in merged.duplicates])
+
+
+def test_the_story_consumer_uses_the_headline_vectors_the_workers_computed(
+        archives: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Embedding headlines was 84% of the one serial consumer's time; the workers now embed beside
+    the cleaning and the consumer only reads the vectors (then forgets them once placed)."""
+    from storylens.engine.backfill import clean_slice, plan_slices
+    from storylens.stories import signals
+
+    settings = Settings(db=str(tmp_path / "v.db"), backfill_slice_records=4)
+    slices, _ = plan_slices(archives, LocalEngine(), settings.backfill_slice_records)
+    with SQLiteStore(settings.db) as store:
+        for piece in slices:
+            result = clean_slice(piece, settings)
+            store.add_slice(piece.key, result.articles, result.rejections, result.vectors)
+        ids = [a.id for a in store.articles()]
+        assert set(store.pending_vectors(ids)) == set(ids)
+
+        def no_embedding(articles: list[object]) -> object:
+            assert not articles, "the consumer embedded headlines the workers had embedded"
+            return real(articles)
+
+        real = signals.headline_vectors
+        monkeypatch.setattr(signals, "headline_vectors", no_embedding)
+        touched = api.assign_pending_stories(store, settings)
+        assert touched and not store.unplaced_ids(10) and not store.pending_vectors(ids)

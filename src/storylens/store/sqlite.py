@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ import numpy as np
 from storylens.errors import NotFoundError, StoreError
 from storylens.model import Analysis, Article, Rejection, Removed, SourceState, Story, content_id, iso
 from storylens.store.base import STORY_ORDERS, StoryQuery
-from storylens.store.state import STATE_MIGRATION, StoryStateTables
+from storylens.store.state import PENDING_VECTORS_MIGRATION, STATE_MIGRATION, StoryStateTables
 
 # Each entry moves the schema from version N to N+1; never edit one that has shipped.
 MIGRATIONS: list[str] = [
@@ -164,6 +164,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX story_summary_recent ON story_summary (last_seen IS NULL, last_seen DESC, size DESC, story_id);
     CREATE INDEX story_summary_size ON story_summary (size DESC, last_seen IS NULL, last_seen DESC, story_id);
     """,
+    PENDING_VECTORS_MIGRATION,
 ]
 
 _STORY_COLUMNS = "seq, id, story_id, title, outlet, published, duplicate_of"
@@ -272,14 +273,18 @@ class SQLiteStore(StoryStateTables):
     def _id_taken(self, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
-    def add_slice(self, key: str, articles: list[Article], rejections: list[Rejection]
-                  ) -> list[tuple[str, bool] | Rejection]:
+    def add_slice(self, key: str, articles: list[Article], rejections: list[Rejection],
+                  vectors: Sequence[bytes] | None = None) -> list[tuple[str, bool] | Rejection]:
         """A backfill slice's articles and rejections, and the note that it is done, all at once:
         a crash leaves the slice either wholly stored or to be read again. Returns what
         `store_articles` returns for each article (an article the database refuses is recorded
-        as a rejection too)."""
+        as a rejection too). `vectors` are the articles' headline embeddings (float32 bytes, in
+        the same order), computed on a worker and kept until each article is placed."""
         with self.transaction() as db:
             outcomes = self.store_articles(articles)
+            if vectors is not None:
+                self.put_pending_vectors((o[0], v) for o, v in zip(outcomes, vectors, strict=True)
+                                         if not isinstance(o, Rejection) and o[1])
             refused = [o for o in outcomes if isinstance(o, Rejection)]
             self._insert_rejections(db, rejections + refused)
             db.execute("INSERT OR REPLACE INTO backfill_slices (key, articles, rejected) VALUES (?, ?, ?)",

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 STATE_MIGRATION = """
     CREATE TABLE story_state (
         story_id  TEXT PRIMARY KEY,
@@ -52,6 +54,16 @@ STATE_MIGRATION = """
     CREATE INDEX articles_unplaced ON articles (seq) WHERE story_id IS NULL
 """
 
+# Headline embeddings a backfill's workers computed beside the cleaning, kept from the slice's
+# transaction until the article is placed (then deleted): embedding is most of the story
+# consumer's cost, and the consumer is the one serial part of a backfill.
+PENDING_VECTORS_MIGRATION = """
+    CREATE TABLE pending_vectors (
+        article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        vector     BLOB NOT NULL
+    );
+"""
+
 
 class StoryStateTables:
     """Reads and writes of the story-state tables; `SQLiteStore` mixes this in. Writes expect the
@@ -71,6 +83,16 @@ class StoryStateTables:
     def story_rows(self) -> list[tuple[int, str, bytes]]:
         rows = self.db.execute("SELECT row, story_id, vector FROM story_rows ORDER BY row")
         return [(r[0], r[1], r[2]) for r in rows]
+
+    def pending_vectors(self, article_ids: list[str]) -> dict[str, np.ndarray]:
+        """Headline embeddings computed ahead (by a backfill's workers) for these articles."""
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(article_ids), 500):
+            chunk = article_ids[start:start + 500]
+            found.update((r[0], np.frombuffer(r[1], dtype=np.float32)) for r in self.db.execute(
+                f"SELECT article_id, vector FROM pending_vectors WHERE article_id IN ({', '.join('?' * len(chunk))})",
+                chunk))
+        return found
 
     def story_aliases(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute("SELECT story_id, merged_into FROM story_aliases")}
@@ -121,6 +143,13 @@ class StoryStateTables:
         ids = [(s,) for s in story_ids]
         self.db.executemany("UPDATE story_state SET evicted = 1 WHERE story_id = ?", ids)
         self.db.executemany("DELETE FROM story_rows WHERE story_id = ?", ids)
+
+    def put_pending_vectors(self, rows: Iterable[tuple[str, bytes]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO pending_vectors (article_id, vector) VALUES (?, ?)", rows)
+
+    def drop_pending_vectors(self, article_ids: Iterable[str]) -> None:
+        """Placed articles: their story's rows now hold what was needed of the vector."""
+        self.db.executemany("DELETE FROM pending_vectors WHERE article_id = ?", ((a,) for a in article_ids))
 
     def put_stories(self, rows: Iterable[tuple[str, str, int, str | None]]) -> None:
         """(story id, encoded state, touched, last seen) of stories that changed."""
