@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from storylens.config import Settings
 from storylens.serve import create_app
+from storylens.store import search
 from tests.serve.conftest import PAYLOAD
 
 
@@ -154,3 +155,14 @@ def test_search_is_full_text_and_user_syntax_is_only_words(demo: TestClient) -> 
     assert demo.get("/api/stories", params={"q": "!!!"}).json()["total"] == 0
     page = demo.get("/", params={"q": "stadium", "sort": "recent"})
     assert page.status_code == 200 and "newest first" in page.text and 'value="recent" selected' in page.text
+
+
+def test_a_search_says_when_its_word_is_in_more_articles_than_it_reads(demo: TestClient, monkeypatch) -> None:
+    exact = demo.get("/api/stories", params={"q": "the"}).json()
+    assert exact["total_exact"] is True and exact["total"] >= 2
+    monkeypatch.setattr(search, "SEARCH_ARTICLES", 1)
+    cut = demo.get("/api/stories", params={"q": "the"}).json()
+    assert cut["total_exact"] is False and cut["total"] == 1 and len(cut["stories"]) == 1
+    page = demo.get("/", params={"q": "the"}).text
+    assert "At least 1 stories matching “the” (the stories of its 1 latest articles)" in page
+    assert demo.get("/api/stories").json()["total_exact"] is True

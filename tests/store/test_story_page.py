@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from storylens.model import Article
-from storylens.store import SQLiteStore
+from storylens.store import SQLiteStore, search
 from storylens.store.base import STORY_ORDERS, StoryQuery
 
 AGGREGATE = ("SELECT story_id, COUNT(*), COUNT(DISTINCT outlet COLLATE NOCASE), MIN(published), MAX(published) "
@@ -61,3 +61,20 @@ def test_a_search_gives_the_same_total_on_every_page_and_past_the_last(tmp_path:
         assert sorted(seen) == sorted(matching)
         assert store.story_page(StoryQuery(text="harbour", limit=2, offset=50)) == (5, [])
         assert store.story_page(StoryQuery(text="nowhere", limit=2)) == (0, [])
+
+
+def test_a_word_in_more_articles_than_a_search_reads_shows_the_stories_of_its_latest(
+        tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(search, "SEARCH_ARTICLES", 4)
+    articles = [Article.create(f"The {'harbour' if n % 2 else 'airport'} report number {n}.", title=f"T{n}",
+                               outlet=f"O{n % 3}", published=datetime(2025, 1, 1 + n % 20)) for n in range(30)]
+    with SQLiteStore(tmp_path / "s.db") as store:
+        store.add_articles(articles)  # stored in this order: the last ones are the latest
+        store.assign_stories({a.id: f"s{n}" for n, a in enumerate(articles)}, {})
+        broad = StoryQuery(text="harbour", sort="size", limit=10)
+        total, page = store.story_page(broad)
+        assert store.search_is_cut(broad) and total == 4
+        assert sorted(story.id for story in page) == ["s23", "s25", "s27", "s29"]  # the 4 latest matches
+        narrow = StoryQuery(text="number 7")  # matches "number" everywhere and "7": one article
+        assert store.story_page(narrow)[0] == 1 and not store.search_is_cut(narrow)
+        assert not store.search_is_cut(StoryQuery(text="!!!")) and not store.search_is_cut(StoryQuery())

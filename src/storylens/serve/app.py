@@ -31,8 +31,9 @@ from storylens.errors import InputError, NotFoundError
 from storylens.ingest.files import parse_records
 from storylens.model import Analysis, Article, SourceState, Story, iso
 from storylens.serve import errors, views
-from storylens.serve.data import Comparisons, Stores, Writer, with_retries
+from storylens.serve.data import Comparisons, Pages, Stores, Writer, with_retries
 from storylens.serve.errors import ApiError
+from storylens.store import search
 from storylens.store.base import StoryQuery
 
 HERE = Path(str(resources.files("storylens") / "serve"))
@@ -47,6 +48,7 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
     stores = Stores(s.db)
     stores.get()  # fail at start-up, not on the first request, when the store cannot be opened
     comparisons = Comparisons(stores, Writer(s.db), s)
+    pages = Pages()
     analyses: OrderedDict[str, Analysis] = OrderedDict()
     lock = threading.Lock()
     templates = page_templates()
@@ -64,10 +66,14 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
 
     # -- data -----------------------------------------------------------------------------------
     def story_query(q: str | None, entity: str | None, outlet: str | None, since: date | None,
-                    until: date | None, sort: Sort, page: int, per_page: int) -> tuple[int, list[Story]]:
+                    until: date | None, sort: Sort, page: int, per_page: int) -> tuple[int, bool, list[Story]]:
+        """(total, whether the total is exact, the page's stories): a search for a word more
+        articles contain than SEARCH_ARTICLES shows the stories of its latest matches."""
         query = StoryQuery(text=_words(q), entity=_words(entity), outlet=_words(outlet), since=since,
                            until=until, sort=sort, limit=per_page, offset=(page - 1) * per_page)
-        return with_retries(lambda: stores.get().story_page(query))
+        total, found = with_retries(lambda: stores.get().story_page(query))
+        cut = (query.text or query.entity) is not None and with_retries(lambda: stores.get().search_is_cut(query))
+        return total, not cut, found
 
     def story(story_id: str) -> Story:
         try:
@@ -82,9 +88,8 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
             raise ApiError(404, "not_found", f"no article {article_id!r}; a story lists its articles") from None
 
     def comparison(story_id: str) -> tuple[Story, dict[str, Any]]:
-        wanted = story(story_id).id
-        found, report = with_retries(lambda: comparisons.get(wanted))
-        return found, _public_report(report)
+        found = story(story_id)
+        return found, _public_report(with_retries(lambda: comparisons.get(found)))
 
     def analysis_of(article: Article) -> Analysis:
         with lock:
@@ -114,8 +119,8 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
         page: Annotated[int, Query(ge=1, le=100_000)] = 1,
         per_page: Annotated[int, Query(ge=1, le=200)] = s.page_size,
     ) -> dict[str, Any]:
-        total, found = story_query(q, entity, outlet, since, until, sort, page, per_page)
-        return {"total": total, "page": page, "per_page": per_page, "sort": sort,
+        total, exact, found = story_query(q, entity, outlet, since, until, sort, page, per_page)
+        return {"total": total, "total_exact": exact, "page": page, "per_page": per_page, "sort": sort,
                 "stories": [st.to_dict() for st in found]}
 
     # Routes with a suffix come before the bare one: an id may contain "/" (`:path`).
@@ -184,21 +189,25 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
     def story_list(q: Annotated[str | None, Query(max_length=200)] = None,
                    sort: Annotated[Sort, Query()] = "coverage",
                    page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
-        total, found = story_query(q, None, None, None, None, sort, page, s.page_size)
+        total, exact, found = story_query(q, None, None, None, None, sort, page, s.page_size)
         days = with_retries(lambda: stores.get().story_days([st.id for st in found]))
         rows = [{"story": st, "size": len(st.article_ids), "span": _span(st),
                  "spark": views.sparkline(days.get(st.id, []))} for st in found]
-        return render("stories.html", rows=rows, q=q or "", sort=sort, page=page, total=total,
-                      pages=max(1, -(-total // s.page_size)))
+        return render("stories.html", rows=rows, q=q or "", sort=sort, page=page, total=total, exact=exact,
+                      searched=search.SEARCH_ARTICLES, pages=max(1, -(-total // s.page_size)))
 
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:
-        found, report = comparison(story_id)
+        found = story(story_id)
+        return HTMLResponse(pages.get(found, lambda: story_html(found)))
+
+    def story_html(found: Story) -> str:
+        report = _public_report(with_retries(lambda: comparisons.get(found)))
         columns, rows = views.coverage_matrix(report)
-        return render("story.html", story=found, report=report, span=_span(found),
-                      names=views.outlet_names(report), columns=columns, rows=rows,
-                      cards=views.discrepancy_cards(report), speakers=views.quotes_by_speaker(report),
-                      fold=views.FOLD)
+        return templates.get_template("story.html").render(
+            story=found, report=report, span=_span(found), names=views.outlet_names(report), columns=columns,
+            rows=rows, cards=views.discrepancy_cards(report), speakers=views.quotes_by_speaker(report),
+            fold=views.FOLD)
 
     @app.get("/api/sources", tags=["sources"])
     def list_sources() -> dict[str, Any]:

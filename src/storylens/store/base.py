@@ -63,6 +63,10 @@ class Store(Protocol):
     def story_page(self, query: StoryQuery) -> tuple[int, list[Story]]:
         """(how many stories match the query, the stories of its page)."""
 
+    def search_is_cut(self, query: StoryQuery) -> bool:
+        """Whether the query's words match more articles than a search reads (the total of
+        `story_page` is then a lower bound: the stories of the latest matches)."""
+
     def stories_by_id(self, story_ids: list[str]) -> list[Story]: ...
 
     def stories_matching(self, text: str) -> set[str]: ...

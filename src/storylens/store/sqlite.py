@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ import numpy as np
 from storylens.errors import NotFoundError, StoreError
 from storylens.model import Analysis, Article, Rejection, Removed, SourceState, Story, content_id, iso
 from storylens.store.base import STORY_ORDERS, StoryQuery
+from storylens.store.search import SEARCH_MIGRATION, search_is_cut, story_filters
 from storylens.store.state import PENDING_VECTORS_MIGRATION, STATE_MIGRATION, StoryStateTables
 
 # Each entry moves the schema from version N to N+1; never edit one that has shipped.
@@ -165,6 +165,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX story_summary_size ON story_summary (size DESC, last_seen IS NULL, last_seen DESC, story_id);
     """,
     PENDING_VECTORS_MIGRATION,
+    SEARCH_MIGRATION,
 ]
 
 _STORY_COLUMNS = "seq, id, story_id, title, outlet, published, duplicate_of"
@@ -343,21 +344,25 @@ class SQLiteStore(StoryStateTables):
     def story_page(self, query: StoryQuery) -> tuple[int, list[Story]]:
         """(how many stories match, the stories of the page asked for): filtered, sorted and cut
         by SQLite over its indexes, so only one page of stories is ever built in Python."""
-        where, params = _story_filters(query)
+        where, params = story_filters(query)
         order = STORY_ORDERS[query.sort]
         if query.text is None and query.entity is None:  # the page off the order's index, a cheap count
             total = self.db.execute(f"SELECT COUNT(*) FROM story_summary WHERE 1{where}", params).fetchone()[0]
             rows = self.db.execute(f"SELECT story_id FROM story_summary WHERE 1{where} ORDER BY {order} "
                                    "LIMIT ? OFFSET ?", [*params, query.limit, query.offset]).fetchall()
             return int(total), self.stories_by_id([r["story_id"] for r in rows])
-        # A text search costs what its matches cost (a common word matches half the store): the
-        # match runs once, and the total comes with the page instead of from a second query.
+        # A search reads at most SEARCH_ARTICLES matches (store/search.py): the match runs once,
+        # and the total comes with the page instead of from a second query.
         rows = self.db.execute(f"SELECT story_id, COUNT(*) OVER () AS total FROM story_summary WHERE 1{where} "
                                f"ORDER BY {order} LIMIT ? OFFSET ?", [*params, query.limit, query.offset]).fetchall()
         if not rows:  # past the last page: still say how many there are
             total = self.db.execute(f"SELECT COUNT(*) FROM story_summary WHERE 1{where}", params).fetchone()[0]
             return int(total), []
         return int(rows[0]["total"]), self.stories_by_id([r["story_id"] for r in rows])
+
+    def search_is_cut(self, query: StoryQuery) -> bool:
+        """Whether `story_page`'s total for this query is a lower bound (see store/search.py)."""
+        return search_is_cut(self.db, query)
 
     def story_days(self, story_ids: list[str] | None = None) -> dict[str, list[date]]:
         """Publication days of each story's dated articles (for coverage-over-time pictures)."""
@@ -544,42 +549,6 @@ def _group_stories(rows: Iterable[sqlite3.Row]) -> list[Story]:
             story.first_seen = min(filter(None, [story.first_seen, when]))
             story.last_seen = max(filter(None, [story.last_seen, when]))
     return list(stories.values())
-
-
-def _story_filters(query: StoryQuery) -> tuple[str, list[Any]]:
-    """(WHERE additions over story_summary, parameters) for the filters of a story query."""
-    where, params = "", []
-    for text, phrase in ((query.text, False), (query.entity, True)):
-        if text is None:
-            continue
-        match = fts_query(text, phrase)
-        if match is None:  # punctuation only: no word to look for, so nothing matches
-            where += " AND 0"
-            continue
-        where += (" AND story_id IN (SELECT a.story_id FROM articles_fts JOIN articles a"
-                  " ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?)")
-        params.append(match)
-    if query.outlet:
-        where += " AND story_id IN (SELECT story_id FROM articles WHERE outlet = ? COLLATE NOCASE)"
-        params.append(query.outlet)
-    if query.since:
-        where += " AND (last_seen IS NULL OR last_seen >= ?)"
-        params.append(query.since.isoformat())
-    if query.until:
-        where += " AND (first_seen IS NULL OR substr(first_seen, 1, 10) <= ?)"
-        params.append(query.until.isoformat())
-    return where, params
-
-
-def fts_query(text: str, phrase: bool = False) -> str | None:
-    """A user's words as an FTS5 query: every word (each also as a prefix), or the words as one
-    phrase. Words are quoted, so FTS5 syntax a user types (AND, NEAR, col:, *) is only words."""
-    words = re.findall(r"\w+", text)
-    if not words:
-        return None
-    if phrase:
-        return '"' + " ".join(words) + '"'
-    return " ".join(f'"{w}"*' for w in words)
 
 
 def _parse_iso(value: str | None) -> datetime | None:
