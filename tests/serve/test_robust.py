@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from storylens import api
 from storylens.config import Settings
 from storylens.errors import StoreError
-from storylens.model import RawDocument
+from storylens.model import Article, RawDocument
 from storylens.serve import app as app_module
 from storylens.serve import create_app, data, views
 from storylens.store import SQLiteStore
@@ -215,3 +215,22 @@ def test_article_page_links_back_to_its_story_and_favicon_exists(small_store) ->
     assert web.get(f"/api/articles/{article_id}").json()["story"] == story
     icon = web.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_a_story_page_is_rendered_once_per_version_of_its_story(small_store, monkeypatch) -> None:
+    renders: list[int] = []
+    matrix = views.coverage_matrix
+    monkeypatch.setattr(views, "coverage_matrix", lambda report: renders.append(1) or matrix(report))
+    web = client(small_store)
+    story = only_story(small_store)
+    first = web.get(f"/stories/{story}")
+    assert first.status_code == 200 and web.get(f"/stories/{story}").text == first.text
+    assert len(renders) == 1
+    later = Article.create("Officials in Marrowby said the harbour crane collapse quay reopens on Monday.\n\n"
+                           "Harbour master Ines Valdor confirmed the inquiry into the crane collapse had begun.",
+                           title="Marrowby quay to reopen", outlet="Outlet 3")
+    with SQLiteStore(small_store.db) as store:  # the story grows: another version of it
+        store.add_articles([later])
+        store.assign_stories({later.id: story}, {})
+    again = web.get(f"/stories/{story}")
+    assert again.status_code == 200 and len(renders) == 2 and "Marrowby quay to reopen" in again.text
