@@ -8,7 +8,9 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -18,6 +20,18 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 pytestmark = pytest.mark.slow
+
+
+def compared(base: str) -> str:
+    """`base`, once every story it lists has been compared. A story's first view computes its
+    comparison (models load, every article is parsed): on a loaded machine that took longer than
+    a click waits for its navigation (30 s) and failed the test at load 15. These tests are of
+    the pages, so they wait for the comparisons here, on the condition, with no time limit of
+    their own beyond the request's."""
+    stories = httpx.get(f"{base}/api/stories", params={"per_page": 200}, timeout=60).json()["stories"]
+    for story in stories:
+        httpx.get(f"{base}/api/stories/{quote(story['id'], safe='')}/comparison", timeout=600).raise_for_status()
+    return base
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +48,7 @@ def browser() -> Iterator[object]:
 
 def test_story_list_story_page_and_article(browser, demo_server: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+    compared(demo_server)
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     page.goto(f"{demo_server}/")
     cards = page.locator("li.story-card")
@@ -42,7 +57,7 @@ def test_story_list_story_page_and_article(browser, demo_server: str) -> None:
     page.screenshot(path=str(ARTIFACTS / "story-list.png"), full_page=True)
 
     page.fill("#q", "jobs")
-    expect(page.locator("li.story-card")).to_have_count(1)  # htmx live search, no submit
+    expect(page.locator("li.story-card")).to_have_count(1, timeout=30_000)  # htmx live search, no submit
     page.locator("li.story-card a").first.click()
     page.wait_for_selector("table.matrix")
     rows = page.locator("table.matrix tbody tr")
@@ -109,7 +124,8 @@ def basil_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (folder / "basil.articles.jsonl").write_text("\n".join(lines[:30]) + "\n", encoding="utf-8")
     settings = Settings(db=str(folder / "basil.db"))
     api.ingest([folder / "basil.articles.jsonl"], settings=settings)
-    yield from start_server(settings)
+    for base in start_server(settings):
+        yield compared(base)
 
 
 @pytest.mark.shared
