@@ -299,6 +299,10 @@ def articles_from_files(paths: Iterable[str | Path], settings: config.Settings |
 def compare_files(paths: Iterable[str | Path], settings: config.Settings | None = None,
                   outlet: str | None = None) -> Comparison:
     s = _settings(settings)
+    # The user named these files as one story's articles: the untitled-fragment guard, which keeps
+    # scraped one-line fragments out of a store, does not second-guess that choice (a one-sentence
+    # wire brief is still an article to compare); the minimum article still holds.
+    s = s.with_overrides(min_untitled_words=min(s.min_untitled_words, s.min_article_words))
     articles = articles_from_files(paths, s, outlet)
     if not articles:
         raise StorylensError("nothing to compare: give two or more article files")

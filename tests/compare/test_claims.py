@@ -207,3 +207,13 @@ def test_the_day_of_a_date_is_not_a_count() -> None:
         "Fifteen of the 19 hijackers on 9/11 were Saudi citizens, the harbour commission said.",
         "Fifteen of the 19 Sept. 11 hijackers were Saudi nationals, the harbour commission said."))
     assert not [d for d in found.discrepancies if d.kind == "number"]
+
+
+def test_a_one_sentence_brief_named_for_comparison_is_compared(tmp_path: Path) -> None:
+    (tmp_path / "brief.txt").write_text("The parliament election in Marrowby is over.\n")
+    (tmp_path / "long.txt").write_text("Voting for the parliament of Marrowby ended on Sunday. " * 3 + "\n\n"
+                                       "Officials said turnout was high across the country.\n")
+    result = CliRunner().invoke(cli, ["compare", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert len(report["articles"]) == 2
