@@ -283,8 +283,16 @@ def jsonl_articles(path: str | Path, settings: config.Settings | None = None) ->
 # -- compare and analyze ---------------------------------------------------------------------------
 def articles_from_files(paths: Iterable[str | Path], settings: config.Settings | None = None,
                         outlet: str | None = None) -> list[Article]:
+    """The articles of files a user named to compare or analyse, or an error naming every one
+    that is not an article.
+
+    The user chose these files: the untitled-fragment guard, which keeps scraped one-line
+    fragments out of a store, does not second-guess that choice (a one-sentence wire brief is still
+    an article to compare); the minimum article still holds."""
+    s = _settings(settings)
+    s = s.with_overrides(min_untitled_words=min(s.min_untitled_words, s.min_article_words))
     found, rejected = [], []
-    for source, outcome in clean_files(paths, settings, outlet):
+    for source, outcome in clean_files(paths, s, outlet):
         if isinstance(outcome, Rejection) and outcome.stage == SKIPPED:
             continue  # a file of another type in a folder
         if isinstance(outcome, Rejection):
@@ -299,10 +307,6 @@ def articles_from_files(paths: Iterable[str | Path], settings: config.Settings |
 def compare_files(paths: Iterable[str | Path], settings: config.Settings | None = None,
                   outlet: str | None = None) -> Comparison:
     s = _settings(settings)
-    # The user named these files as one story's articles: the untitled-fragment guard, which keeps
-    # scraped one-line fragments out of a store, does not second-guess that choice (a one-sentence
-    # wire brief is still an article to compare); the minimum article still holds.
-    s = s.with_overrides(min_untitled_words=min(s.min_untitled_words, s.min_article_words))
     articles = articles_from_files(paths, s, outlet)
     if not articles:
         raise StorylensError("nothing to compare: give two or more article files")
