@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from storylens import api
+from storylens import api, config
 from storylens.analyze import analyze_many
 from storylens.compare import add_sentence_vectors, story_day
 from storylens.compare.align import AlignSettings, claim_groups, lexical_similarity, sentence_refs
@@ -43,6 +43,7 @@ def load(data: Path, cache: Path | None) -> list[tuple[str, dict, list]]:
     sys.path.insert(0, str(data.parent.parent.parent / "eval"))
     from score_align import load_pairs  # the scorer's own reading of the set
 
+    settings = config.load()
     out = []
     for name, folder, gold in load_pairs(str(data)):
         files = [Path(folder) / gold["articles"][k]["file"] for k in ("a", "b")]
@@ -52,7 +53,7 @@ def load(data: Path, cache: Path | None) -> list[tuple[str, dict, list]]:
             print(f"{name}: {err}", file=sys.stderr)
             out.append((name, gold, []))
             continue
-        analyses = list(analyze_many(articles, reference=story_day(articles)))
+        analyses = list(analyze_many(articles, reference=story_day(articles), dayfirst=settings.dayfirst))
         add_sentence_vectors(analyses)
         out.append((name, gold, analyses))
         print(f"analysed {len(out)} pairs", file=sys.stderr, end="\r")

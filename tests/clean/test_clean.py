@@ -40,6 +40,17 @@ def test_scraped_text_lifts_title_date_byline_and_keeps_removed() -> None:
     assert {"call to action", "related-links list", "byline"} <= reasons
 
 
+@pytest.mark.parametrize("text", [
+    "The broadcaster says a little-known actor will take over the title role in \u201cThe Long Night.\u201d\n",
+    "The broadcaster says a little-known actor will take over the title role in \u201cThe Long Night.\u201d\n\n"
+    "Filming starts in the spring, the studio said on Monday.\n",
+])
+def test_a_first_line_of_prose_closing_a_quotation_is_body_not_title(text: str) -> None:
+    article = clean(RawDocument("brief.txt", "text", text), dayfirst=True)
+    assert article.title is None
+    assert article.text.startswith("The broadcaster says")
+
+
 def test_html_page_extracts_body_title_date_and_records_furniture() -> None:
     html = """<html><head><title>Bridge reopens | Courier</title>
     <meta property="og:site_name" content="Northgate Courier">

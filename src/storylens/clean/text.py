@@ -17,7 +17,8 @@ def clean_text(doc: RawDocument, *, dayfirst: bool) -> Article:
         raise InputError(doc.source, "no text left after removing white space")
     removed: list[Removed] = []
     title = doc.title
-    if title is None and _looks_like_title(paragraphs[0]):
+    # A text of one paragraph is its own body: a headline needs something under it.
+    if title is None and len(paragraphs) > 1 and _looks_like_title(paragraphs[0]):
         title = paragraphs.pop(0)
         removed.append(Removed(title, "title (kept as metadata)"))
     published, updated = given_date(doc.published, dayfirst=dayfirst), None
@@ -52,5 +53,7 @@ def _looks_like_title(line: str) -> bool:
     """Headlines are short and end without a full stop; a first paragraph of prose is not one."""
     words = len(line.split())
     if not 2 <= words <= TITLE_MAX_WORDS or line_reason(line, near_top=True):
+        return False
+    if line.rstrip("'’\"”").endswith((".", ",")):  # prose that closes a quotation: said it."
         return False
     return not ends_like_sentence(line) or line.endswith(("?", "!", "'", "’", '"', "”"))
