@@ -5,6 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from storylens.cli import cli
@@ -217,3 +218,21 @@ def test_a_one_sentence_brief_named_for_comparison_is_compared(tmp_path: Path) -
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert len(report["articles"]) == 2
+
+
+@pytest.mark.parametrize(("second", "found"), [
+    ("Harbour master Tom Reyes will be leaving the port authority on January 1.", True),
+    ("Harbour master Tom Reyes will be honoured at a dinner on January 1.", False),
+])
+def test_a_claim_inside_a_longer_sentence_has_its_date_compared_by_its_verb(second: str, found: bool) -> None:
+    from storylens.analyze import analyze_many
+    from storylens.compare.discrepancies import fact_dates
+
+    articles = _articles("The governor said that harbour master Tom Reyes, 68, will leave at the end of February, "
+                         "and that the deputy will run the port authority until a successor is confirmed.",
+                         second, published="2018-12-23T10:00")
+    analyses = list(analyze_many(articles, dayfirst=False))
+    x, y = (SentenceRef(a.id, 0) for a in articles)
+    # Less close overall than sentences of one claim (the first carries a second claim).
+    dates = fact_dates([(x, y, 0.3)], {a.article.id: a for a in analyses})
+    assert bool(dates) is found, [d.values for d in dates]

@@ -29,11 +29,11 @@ def compare(articles: list[Article], align_threshold: float | None = None,
     add_sentence_vectors(analyses)
     matches = QuoteMatches(analyses)
     settings = AlignSettings() if align_threshold is None else AlignSettings(threshold=align_threshold)
-    facts, sims, refs = align(analyses, settings, matches)
+    facts, similarities, refs = align(analyses, settings, matches)
     return Comparison(
         analyses=analyses,
         facts=facts,
-        discrepancies=find_discrepancies(analyses, facts, sims, refs, matches),
+        discrepancies=find_discrepancies(analyses, facts, similarities, refs, matches),
         timeline=build_timeline(analyses),
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import combinations
+from typing import NamedTuple
 
 import numpy as np
 
@@ -83,6 +84,14 @@ def quote_similarity(matches: QuoteMatches, refs: list[tuple[SentenceRef, str]])
     return out
 
 
+class Similarities(NamedTuple):
+    """Sentence-by-sentence similarities of a story. `lexical` is the strict evidence (same words
+    or the same quotation); `combined` is what alignment decides on (lexical or same meaning)."""
+
+    lexical: np.ndarray
+    combined: np.ndarray
+
+
 @dataclass(frozen=True)
 class AlignSettings:
     """The constants of alignment, calibrated by tools/fit_align.py on ecbplus-align-dev (chosen on
@@ -96,11 +105,11 @@ class AlignSettings:
 
 
 def align(analyses: list[Analysis], settings: AlignSettings | float,
-          matches: QuoteMatches | None = None) -> tuple[list[Fact], np.ndarray, list]:
+          matches: QuoteMatches | None = None) -> tuple[list[Fact], Similarities, list]:
     """Shared facts (sentences of different articles making one claim) and single-source facts.
 
-    Also returns the lexical similarity matrix: discrepancy rules compare details only inside
-    sentences that share words, where a different number is a real disagreement.
+    Also returns the similarities: discrepancy rules compare details of two sentences by how close
+    those two are (not by their fact's mean), and outside facts only where they share words.
     """
     if not isinstance(settings, AlignSettings):
         settings = AlignSettings(threshold=settings)
@@ -116,7 +125,7 @@ def align(analyses: list[Analysis], settings: AlignSettings | float,
                for n in range(len(refs)) if n not in aligned]
     facts.sort(key=lambda f: (-len({r.article for r in f.sentences}), -f.score))
     singles.sort(key=lambda f: -f.score)
-    return facts + singles, lexical, refs
+    return facts + singles, Similarities(lexical, sims), refs
 
 
 def claim_links(sims: np.ndarray, articles: list[str], settings: AlignSettings) -> list[tuple[float, int, int]]:

@@ -24,7 +24,7 @@ from storylens.analyze.quotes import SPEECH_VERBS
 from storylens.model import Analysis
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 _MONTHS = [m.casefold() for m in calendar.month_name[1:]]
 MONTH_ONLY = re.compile(
@@ -82,23 +82,38 @@ def sentence_slots(analysis: Analysis, index: int) -> list[DateSlot]:
     return sorted(slots, key=lambda s: s.start)
 
 
-def event_slots(analysis: Analysis, index: int, doc: Doc) -> list[DateSlot]:
-    """The date slots of a sentence that date its event, not its saying (`doc` parses the sentence)."""
+def event_slots(analysis: Analysis, index: int, doc: Doc) -> list[tuple[DateSlot, str]]:
+    """The date slots of a sentence that date its event, not its saying, each with the lemma of
+    the verb it dates ("leave" in "will leave at the end of February"; `doc` parses the sentence)."""
     offset = analysis.sentences[index].start
-    return [s for s in sentence_slots(analysis, index) if not _dates_speech(doc, s.start - offset, s.end - offset)]
+    out = []
+    for slot in sentence_slots(analysis, index):
+        verb = _dated_verb(doc, slot.start - offset, slot.end - offset)
+        if verb is None or verb.lower_ not in SPEECH_VERBS:
+            out.append((slot, _verb_lemma(verb.lower_) if verb is not None else ""))
+    return out
 
 
-def _dates_speech(doc: Doc, start: int, end: int) -> bool:
-    """Whether the verb the date expression hangs from is a speech verb ("announced Sunday")."""
+def _verb_lemma(word: str) -> str:
+    """"leaving", "leaves", "left" -> "leave": the analysis pipeline runs without spaCy's
+    lemmatizer (speed), so the verb's lemma comes from lemminflect's dictionary."""
+    import lemminflect
+
+    lemmas = lemminflect.getLemma(word, upos="VERB")
+    return lemmas[0] if lemmas else word
+
+
+def _dated_verb(doc: Doc, start: int, end: int) -> Token | None:
+    """The verb a date expression hangs from ("announced" in "announced Sunday")."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
-        return False
+        return None
     head = span.root.head
     # Up the tree to the nearest verb (Penn tags VB*: the pipeline runs without the attribute
     # ruler, so coarse POS tags are not set); the root heads itself.
     while not head.tag_.startswith("VB") and head.head.i != head.i:
         head = head.head
-    return head.lower_ in SPEECH_VERBS
+    return head if head.tag_.startswith("VB") else None
 
 
 def _placed(text: str, day: date, reference: date | None) -> date:

@@ -19,6 +19,7 @@ from itertools import combinations
 import numpy as np
 from rapidfuzz import fuzz
 
+from storylens.compare.align import Similarities
 from storylens.compare.dateslots import DateSlot, event_slots
 from storylens.compare.quotematch import QuotedIn, QuoteMatches
 from storylens.model import Analysis, Discrepancy, Fact, Quote, SentenceRef, Value
@@ -56,13 +57,13 @@ DAY_OF_MONTH = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|De
                           + MONTH_NAME.pattern + r"\s*$")
 
 
-def find_discrepancies(analyses: list[Analysis], facts: list[Fact], lexical: np.ndarray,
+def find_discrepancies(analyses: list[Analysis], facts: list[Fact], similarities: Similarities,
                        refs: list[tuple[SentenceRef, str]], matches: QuoteMatches | None = None
                        ) -> list[Discrepancy]:
     """Every discrepancy found, one per kind and values, strongest first."""
     matches = matches or QuoteMatches(analyses)
     by_id = {a.article.id: a for a in analyses}
-    claims = list(same_claim_pairs(facts, lexical, refs))
+    claims = list(same_claim_pairs(facts, similarities, refs))
     texts = {ref.key: text for ref, text in refs}
     found = (quote_wording(matches) + quote_attribution(matches, by_id) + name_spelling(analyses)
              + fact_numbers(claims, texts, by_id) + negations(claims, texts) + fact_dates(claims, by_id))
@@ -73,17 +74,20 @@ def find_discrepancies(analyses: list[Analysis], facts: list[Fact], lexical: np.
     return sorted(unique.values(), key=lambda d: -d.confidence)
 
 
-def same_claim_pairs(facts: list[Fact], lexical: np.ndarray, refs: list[tuple[SentenceRef, str]]
+def same_claim_pairs(facts: list[Fact], similarities: Similarities, refs: list[tuple[SentenceRef, str]]
                      ) -> Iterator[tuple[SentenceRef, SentenceRef, float]]:
     """(sentence, sentence, similarity) of different articles that state one claim: members of one
-    shared fact, or sentences sharing most of their words; earlier article first, each pair once."""
+    shared fact, or sentences sharing most of their words; earlier article first, each pair once.
+    The similarity is the pair's own: a fact's weaker third member does not hide a close pair."""
+    lexical, combined = similarities
+    position = {ref.key: n for n, (ref, _) in enumerate(refs)}
     seen: set[tuple[str, str]] = set()
     for fact in facts:
         if fact.kind == "shared":
             for x, y in combinations(fact.sentences, 2):
                 if x.article != y.article and (x.key, y.key) not in seen:
                     seen.add((x.key, y.key))
-                    yield x, y, fact.score
+                    yield x, y, float(combined[position[x.key], position[y.key]])
     for i, j in zip(*np.nonzero(np.triu(lexical, 1) >= SAME_WORDS), strict=True):
         (x, _), (y, _) = refs[i], refs[j]
         if x.article != y.article and (x.key, y.key) not in seen:
@@ -432,12 +436,17 @@ def expand_contractions(text: str) -> str:
 def fact_dates(claims: list[tuple[SentenceRef, SentenceRef, float]], by_id: dict[str, Analysis]
                ) -> list[Discrepancy]:
     """Two sentences stating one claim whose event dates do not overlap ("will leave on January 1" /
-    "will retire at the end of February"); dates of the saying ("announced Sunday") are left out."""
+    "will retire at the end of February"); dates of the saying ("announced Sunday") are left out.
+
+    Sentences as close as `SAME_DETAIL` compare all their event dates. Sentences of one claim that
+    are less close overall (a long sentence carrying a second claim) compare only the dates of the
+    same verb with a shared participant ("Mattis will leave at the end of February, and ..." /
+    "Mattis will be leaving on January 1"): the same action dated twice is the same event."""
     from storylens.analyze.nlp import load
 
-    cache: dict[str, list] = {}
+    cache: dict[str, list[tuple[DateSlot, str]]] = {}
 
-    def slots(ref: SentenceRef) -> list:
+    def slots(ref: SentenceRef) -> list[tuple[DateSlot, str]]:
         if ref.key not in cache:
             analysis = by_id[ref.article]
             has_dates = any(d.sentence == ref.index for d in analysis.dates) or MONTH_NAME.search(
@@ -448,27 +457,35 @@ def fact_dates(claims: list[tuple[SentenceRef, SentenceRef, float]], by_id: dict
 
     out = []
     for x, y, similarity in claims:
-        if similarity < SAME_DETAIL or not _shared_participant(by_id, x, y):
+        if not _shared_participant(by_id, x, y):
             continue
         # "On Friday" is resolved against each article's own date; outlets' dates are often a day
         # or more apart (or wrong), so weekdays are compared only between articles of one day.
         same_day = by_id[x.article].article.day == by_id[y.article].article.day
-        sx = [a for a in slots(x) if same_day or a.absolute]
-        sy = [b for b in slots(y) if same_day or b.absolute]
-        if not sx or not sy or any(a.overlaps(b) for a in sx for b in sy):
-            continue
-        # A date each outlet puts on the same side of its own publication day: an event told as
-        # past by one and as still to come by the other is two moments (a resignation and the
-        # departure it announces), not one event dated twice.
-        sides = {(_side(a, by_id[x.article]), _side(b, by_id[y.article])) for a in sx for b in sy}
-        if not any(p == q or "unknown" in (p, q) for p, q in sides):
-            continue
-        single = len(sx) == 1 and len(sy) == 1
-        out.append(Discrepancy("date", [Value(x.article, " / ".join(s.describe() for s in sx)),
-                                        Value(y.article, " / ".join(s.describe() for s in sy))],
-                               note="the same event on different dates",
-                               confidence=similarity * (1.0 if single else 0.8), evidence=[x, y]))
+        sx = [(a, v) for a, v in slots(x) if same_day or a.absolute]
+        sy = [(b, w) for b, w in slots(y) if same_day or b.absolute]
+        if similarity < SAME_DETAIL:
+            verbs = {v for _, v in sx if v} & {w for _, w in sy if w}
+            sx, sy = [(a, v) for a, v in sx if v in verbs], [(b, w) for b, w in sy if w in verbs]
+        found = _different_dates([a for a, _ in sx], [b for b, _ in sy], by_id[x.article], by_id[y.article])
+        if found:
+            single = len(sx) == 1 and len(sy) == 1
+            out.append(Discrepancy("date", [Value(x.article, " / ".join(s.describe() for s, _ in sx)),
+                                            Value(y.article, " / ".join(s.describe() for s, _ in sy))],
+                                   note="the same event on different dates",
+                                   confidence=similarity * (1.0 if single else 0.8), evidence=[x, y]))
     return out
+
+
+def _different_dates(sx: list[DateSlot], sy: list[DateSlot], ax: Analysis, ay: Analysis) -> bool:
+    """Whether two sentences' event dates disagree: none overlaps, and (a date each outlet puts on
+    the same side of its own publication day) both tell the event as past, or both as to come:
+    an event told as past by one and as still to come by the other is two moments (a
+    resignation and the departure it announces), not one event dated twice."""
+    if not sx or not sy or any(a.overlaps(b) for a in sx for b in sy):
+        return False
+    sides = {(_side(a, ax), _side(b, ay)) for a in sx for b in sy}
+    return any(p == q or "unknown" in (p, q) for p, q in sides)
 
 
 def _side(slot: DateSlot, analysis: Analysis) -> str:
