@@ -25,7 +25,8 @@ Then, with the next articles of the stream (dated after everything stored):
   - in-process, cold: a fresh story state loaded from the store, then the article placed;
   - in-process, warm: the state kept in memory (a server), per article over the next 20.
 Each is given as wall seconds and as CPU seconds (user + system), which a busy machine inflates
-far less. `--keep STORE` leaves the filled store there (bench_serve.py --store serves it).
+far less. `--keep STORE` leaves the filled store there (bench_serve.py --store serves it);
+`--on STORE` measures again on a copy of it, without filling (before and after a change).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ from storylens.stories.online import StoredStories  # noqa: E402
 from storylens.stories.signals import Signals, read_signals  # noqa: E402
 
 WARM = 20
+HEADER = ("\nseconds as wall / CPU\n| stored (exactly) | start-up s | one `storylens ingest` s | its peak MiB "
+          "| in-process cold s | warm s/article | load average |\n| --- | --- | --- | --- | --- | --- | --- |")
 FILL_BATCH = 1000
 STARTUP = "import storylens.api; from storylens.analyze import embed; embed.load()"
 
@@ -185,6 +188,23 @@ def measure(size: int, stream: list[Article], position: int, settings: Settings,
     return row
 
 
+def measure_on(args: argparse.Namespace) -> None:
+    """One table row for a store that a run with --keep left: the stream's articles after the ones
+    that run stored (a copy measures once: these are then stored too)."""
+    if not Path(args.on).exists():
+        sys.exit(f"{args.on}: no store there (a run with --keep leaves one)")
+    after = args.fill_limit + WARM + 2  # the run that filled it measured with the articles before
+    total = after + WARM + 2
+    stream = [a for a, _ in (news_stream(total, args.per_day) if NEUS.with_suffix(".gold.jsonl").exists()
+                             else synthetic_stream(total, args.per_day))]
+    with tempfile.TemporaryDirectory() as tmp, SQLiteStore(args.on) as store:
+        size = store.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        print(f"measuring on {args.on}: {consistency(store)}", flush=True)
+        read_signals(stream[:1])  # the models loaded, as filling leaves them: "cold" is the state's
+        print(HEADER)
+        measure(size, stream, after, Settings(db=args.on), Path(tmp))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
@@ -192,7 +212,12 @@ def main() -> None:
     parser.add_argument("--fill-limit", type=int, default=11_100,
                         help="sizes above this are reached by replicating the filled store")
     parser.add_argument("--keep", help="leave the filled store at this path (it must not exist yet)")
+    parser.add_argument("--on", help="measure only, on this store that a run with --keep left (a copy: "
+                                     "the measurement adds articles) and the same --fill-limit")
     args = parser.parse_args()
+    if args.on:
+        measure_on(args)
+        return
     if args.keep and Path(args.keep).exists():
         sys.exit(f"{args.keep} exists already: --keep needs a new path")
     total = min(max(args.sizes), args.fill_limit) + (WARM + 2) * len(args.sizes)
@@ -217,10 +242,7 @@ def main() -> None:
                 print(f"filled to {size:,} in {filling:.0f} s so far: {consistency(store)}", flush=True)
             rows.append(measure(size, stream, position, settings, Path(tmp)))
             position += 2 + WARM
-    print("\nseconds as wall / CPU")
-    print("| stored (exactly) | start-up s | one `storylens ingest` s | its peak MiB | in-process cold s "
-          "| warm s/article | load average |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(HEADER)
     print("\n".join(rows))
 
 
