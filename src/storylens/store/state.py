@@ -64,6 +64,22 @@ PENDING_VECTORS_MIGRATION = """
     );
 """
 
+# Every alias names the story its chain of merges ends in (a merge repoints the aliases of the
+# story it folds), and an index finds a story's aliases: a process loads only the aliases of
+# the stories it remembers, not every merge the store ever made. Chains made before are
+# shortened here (at most 1,000 merges long, which no stream comes near; a loop cannot be made).
+ALIASES_MIGRATION = """
+    WITH RECURSIVE chain (story_id, target, depth) AS (
+        SELECT story_id, merged_into, 0 FROM story_aliases
+        UNION ALL
+        SELECT chain.story_id, a.merged_into, depth + 1 FROM chain JOIN story_aliases a ON a.story_id = chain.target
+        WHERE depth < 1000
+    )
+    UPDATE story_aliases SET merged_into = (SELECT target FROM chain WHERE chain.story_id = story_aliases.story_id
+                                            ORDER BY depth DESC LIMIT 1);
+    CREATE INDEX story_aliases_into ON story_aliases (merged_into)
+"""
+
 
 class StoryStateTables:
     """Reads and writes of the story-state tables; `SQLiteStore` mixes this in. Writes expect the
@@ -95,7 +111,16 @@ class StoryStateTables:
         return found
 
     def story_aliases(self) -> dict[str, str]:
+        """Every merged story id -> the story it ended in (all the store ever merged)."""
         return {r[0]: r[1] for r in self.db.execute("SELECT story_id, merged_into FROM story_aliases")}
+
+    def remembered_aliases(self) -> dict[str, str]:
+        """The aliases of the stories the clusterer still remembers: what a loaded state needs
+        (articles, headline rows and signatures name the story a merge left, never an alias;
+        an alias matters only while its story can still be joined). O(window), not O(store)."""
+        return {r[0]: r[1] for r in self.db.execute(
+            "SELECT a.story_id, a.merged_into FROM story_state s JOIN story_aliases a ON a.merged_into = s.story_id "
+            "WHERE s.evicted = 0")}
 
     def term_counts(self, space: str) -> Counter[str]:
         rows = self.db.execute("SELECT term, n FROM term_counts WHERE space = ?", (space,))
@@ -132,6 +157,7 @@ class StoryStateTables:
     # -- writing (inside the caller's transaction) ----------------------------------------------
     def merge_story(self, gone: str, into: str) -> None:
         """Story `gone` was folded into `into`: its articles and rows follow, its name stays an alias."""
+        self.db.execute("UPDATE story_aliases SET merged_into = ? WHERE merged_into = ?", (into, gone))
         self.db.execute("INSERT OR REPLACE INTO story_aliases (story_id, merged_into) VALUES (?, ?)", (gone, into))
         self.db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, gone))
         self.db.execute("UPDATE story_rows SET story_id = ? WHERE story_id = ?", (into, gone))

@@ -144,7 +144,7 @@ class StoredStories:
         clusterer.name_space.doc_freq = store.term_counts("names")
         rows = [(row, story, np.frombuffer(vector, dtype=np.float32)) for row, story, vector in store.story_rows()]
         clusterer.restore((decode(story_id, state) for story_id, state in store.remembered_stories()), rows,
-                          store.story_aliases(), int(meta.get("docs", "0")),
+                          store.remembered_aliases(), int(meta.get("docs", "0")),
                           datetime.fromisoformat(meta["newest"]) if meta.get("newest") else None)
         for number, key, story, published, minhash in store.signatures():
             stream.duplicates.restore(number, Slot(key, signature_from_bytes(minhash),
