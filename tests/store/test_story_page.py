@@ -34,7 +34,7 @@ def test_summary_follows_arrivals_merges_and_removals(tmp_path: Path) -> None:
         with store.transaction() as db:
             db.execute("DELETE FROM articles WHERE story_id = 's2'")
         assert summary(store) == truth(store) and len(summary(store)) == 1
-        total, page = store.story_page(StoryQuery(limit=5))
+        total, page, _ = store.story_page(StoryQuery(limit=5))
         assert total == 1 and page[0].id == "s0" and len(page[0].article_ids) == 6
 
 
@@ -55,12 +55,13 @@ def test_a_search_gives_the_same_total_on_every_page_and_past_the_last(tmp_path:
         matching = {f"s{n % 10}" for n in range(30) if n % 2}
         seen: list[str] = []
         for offset in (0, 2, 4, 6):
-            total, page = store.story_page(StoryQuery(text="harbour", limit=2, offset=offset))
+            total, page, exact = store.story_page(StoryQuery(text="harbour", limit=2, offset=offset))
+            assert exact
             assert total == len(matching) == 5
             seen += [story.id for story in page]
         assert sorted(seen) == sorted(matching)
-        assert store.story_page(StoryQuery(text="harbour", limit=2, offset=50)) == (5, [])
-        assert store.story_page(StoryQuery(text="nowhere", limit=2)) == (0, [])
+        assert store.story_page(StoryQuery(text="harbour", limit=2, offset=50)) == (5, [], True)
+        assert store.story_page(StoryQuery(text="nowhere", limit=2)) == (0, [], True)
 
 
 def test_a_word_in_more_articles_than_a_search_reads_shows_the_stories_of_its_latest(
@@ -71,10 +72,9 @@ def test_a_word_in_more_articles_than_a_search_reads_shows_the_stories_of_its_la
     with SQLiteStore(tmp_path / "s.db") as store:
         store.add_articles(articles)  # stored in this order: the last ones are the latest
         store.assign_stories({a.id: f"s{n}" for n, a in enumerate(articles)}, {})
-        broad = StoryQuery(text="harbour", sort="size", limit=10)
-        total, page = store.story_page(broad)
-        assert store.search_is_cut(broad) and total == 4
+        total, page, exact = store.story_page(StoryQuery(text="harbour", sort="size", limit=10))
+        assert not exact and total == 4
         assert sorted(story.id for story in page) == ["s23", "s25", "s27", "s29"]  # the 4 latest matches
-        narrow = StoryQuery(text="number 7")  # matches "number" everywhere and "7": one article
-        assert store.story_page(narrow)[0] == 1 and not store.search_is_cut(narrow)
-        assert not store.search_is_cut(StoryQuery(text="!!!")) and not store.search_is_cut(StoryQuery())
+        assert store.story_page(StoryQuery(text="number 7")) == (1, [store.story("s7")], True)  # one article
+        assert store.story_page(StoryQuery(text="!!!")) == (0, [], True)
+        assert store.story_page(StoryQuery(limit=1)).exact

@@ -34,7 +34,7 @@ from storylens.serve import errors, views
 from storylens.serve.data import Comparisons, Pages, Stores, Writer, with_retries
 from storylens.serve.errors import ApiError
 from storylens.store import search
-from storylens.store.base import StoryQuery
+from storylens.store.base import StoryPage, StoryQuery
 
 HERE = Path(str(resources.files("storylens") / "serve"))
 ANALYSIS_CACHE = 256  # analysed articles kept per process for article pages
@@ -66,14 +66,10 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
 
     # -- data -----------------------------------------------------------------------------------
     def story_query(q: str | None, entity: str | None, outlet: str | None, since: date | None,
-                    until: date | None, sort: Sort, page: int, per_page: int) -> tuple[int, bool, list[Story]]:
-        """(total, whether the total is exact, the page's stories): a search for a word more
-        articles contain than SEARCH_ARTICLES shows the stories of its latest matches."""
+                    until: date | None, sort: Sort, page: int, per_page: int) -> StoryPage:
         query = StoryQuery(text=_words(q), entity=_words(entity), outlet=_words(outlet), since=since,
                            until=until, sort=sort, limit=per_page, offset=(page - 1) * per_page)
-        total, found = with_retries(lambda: stores.get().story_page(query))
-        cut = (query.text or query.entity) is not None and with_retries(lambda: stores.get().search_is_cut(query))
-        return total, not cut, found
+        return with_retries(lambda: stores.get().story_page(query))
 
     def story(story_id: str) -> Story:
         try:
@@ -119,7 +115,7 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
         page: Annotated[int, Query(ge=1, le=100_000)] = 1,
         per_page: Annotated[int, Query(ge=1, le=200)] = s.page_size,
     ) -> dict[str, Any]:
-        total, exact, found = story_query(q, entity, outlet, since, until, sort, page, per_page)
+        total, found, exact = story_query(q, entity, outlet, since, until, sort, page, per_page)
         return {"total": total, "total_exact": exact, "page": page, "per_page": per_page, "sort": sort,
                 "stories": [st.to_dict() for st in found]}
 
@@ -189,7 +185,7 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
     def story_list(q: Annotated[str | None, Query(max_length=200)] = None,
                    sort: Annotated[Sort, Query()] = "coverage",
                    page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
-        total, exact, found = story_query(q, None, None, None, None, sort, page, s.page_size)
+        total, found, exact = story_query(q, None, None, None, None, sort, page, s.page_size)
         days = with_retries(lambda: stores.get().story_days([st.id for st in found]))
         rows = [{"story": st, "size": len(st.article_ids), "span": _span(st),
                  "spark": views.sparkline(days.get(st.id, []))} for st in found]
@@ -244,7 +240,8 @@ def import_heavy_libraries() -> None:
 def page_templates() -> Environment:
     """The page templates, every one autoescaped."""
     templates = Environment(loader=FileSystemLoader(HERE / "templates"),
-                            autoescape=select_autoescape(default=True, default_for_string=True))
+                            autoescape=select_autoescape(default=True, default_for_string=True),
+                            auto_reload=False)  # they ship with the package: no stat() of each file per page
     templates.globals.update(version=__version__)
     templates.filters["path_id"] = path_id
     return templates

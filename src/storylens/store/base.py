@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from storylens.model import Article, Rejection, Story
 
@@ -30,6 +30,16 @@ class StoryQuery:
     sort: str = "coverage"
     limit: int = 20
     offset: int = 0
+
+
+class StoryPage(NamedTuple):
+    """One page of a story list and how many stories the query matches. `exact` is False when
+    a word or name is in more articles than a search reads (store/search.py): `total` is then
+    the number of stories of its latest matches, a lower bound."""
+
+    total: int
+    stories: list[Story]
+    exact: bool = True
 
 
 class Store(Protocol):
@@ -60,12 +70,8 @@ class Store(Protocol):
 
     def story_days(self, story_ids: list[str] | None = None) -> dict[str, list[date]]: ...
 
-    def story_page(self, query: StoryQuery) -> tuple[int, list[Story]]:
-        """(how many stories match the query, the stories of its page)."""
-
-    def search_is_cut(self, query: StoryQuery) -> bool:
-        """Whether the query's words match more articles than a search reads (the total of
-        `story_page` is then a lower bound: the stories of the latest matches)."""
+    def story_page(self, query: StoryQuery) -> StoryPage:
+        """How many stories match the query, and the stories of its page."""
 
     def stories_by_id(self, story_ids: list[str]) -> list[Story]: ...
 

@@ -11,6 +11,7 @@ words are searched in full and their totals are exact.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from typing import Any
@@ -23,19 +24,38 @@ SEARCH_ARTICLES = 2000  # matching articles a search reads at most (the newest s
 # would walk the text's overflow pages to reach story_id): halves mapping matches to stories.
 SEARCH_MIGRATION = "CREATE INDEX articles_seq_story ON articles (seq, story_id)"
 
-_MATCHES = ("SELECT story_id FROM articles INDEXED BY articles_seq_story WHERE seq IN "
-            "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?)")
+# The stories of a list of article seqs (a JSON array): over the index, never the rows.
+_STORIES_OF = ("SELECT story_id FROM articles INDEXED BY articles_seq_story WHERE seq IN "
+               "(SELECT value FROM json_each(?))")
 
 
-def story_filters(query: StoryQuery) -> tuple[str, list[Any]]:
-    """(WHERE additions over story_summary, parameters) for the filters of a story query."""
+def search_matches(db: sqlite3.Connection, query: StoryQuery) -> tuple[list[list[int] | None], bool]:
+    """The articles each of the query's word and name filters matches, at most SEARCH_ARTICLES
+    of them, newest stored first (None: a filter with no word in it), and whether that is all
+    of them. One FTS5 read per filter: one more row than kept says that there are more."""
+    found: list[list[int] | None] = []
+    exact = True
+    for match in _fts_queries(query):
+        if match is None:
+            found.append(None)
+            continue
+        seqs = [r[0] for r in db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+                                         "ORDER BY rowid DESC LIMIT ?", (match, SEARCH_ARTICLES + 1))]
+        exact = exact and len(seqs) <= SEARCH_ARTICLES
+        found.append(seqs[:SEARCH_ARTICLES])
+    return found, exact
+
+
+def story_filters(query: StoryQuery, matches: list[list[int] | None]) -> tuple[str, list[Any]]:
+    """(WHERE additions over story_summary, parameters) for the filters of a story query, with
+    the articles its word and name filters matched (`search_matches`)."""
     where, params = "", []
-    for match in _matches(query):
-        if match is None:  # punctuation only: no word to look for, so nothing matches
+    for seqs in matches:
+        if seqs is None:  # punctuation only: no word to look for, so nothing matches
             where += " AND 0"
             continue
-        where += f" AND story_id IN ({_MATCHES})"
-        params += [match, SEARCH_ARTICLES]
+        where += f" AND story_id IN ({_STORIES_OF})"
+        params.append(json.dumps(seqs))
     if query.outlet:
         where += " AND story_id IN (SELECT story_id FROM articles WHERE outlet = ? COLLATE NOCASE)"
         params.append(query.outlet)
@@ -48,15 +68,7 @@ def story_filters(query: StoryQuery) -> tuple[str, list[Any]]:
     return where, params
 
 
-def search_is_cut(db: sqlite3.Connection, query: StoryQuery) -> bool:
-    """Whether the words or the name match more articles than a search reads (its total then
-    counts the stories of the latest SEARCH_ARTICLES matches only: a lower bound)."""
-    return any(match is not None and db.execute(
-        "SELECT COUNT(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
-        (match, SEARCH_ARTICLES + 1)).fetchone()[0] > SEARCH_ARTICLES for match in _matches(query))
-
-
-def _matches(query: StoryQuery) -> list[str | None]:
+def _fts_queries(query: StoryQuery) -> list[str | None]:
     """The FTS5 queries of the text and entity filters given (None: one with no word in it)."""
     return [fts_query(text, phrase) for text, phrase in ((query.text, False), (query.entity, True))
             if text is not None]

@@ -14,8 +14,8 @@ import numpy as np
 
 from storylens.errors import NotFoundError, StoreError
 from storylens.model import Analysis, Article, Rejection, Removed, SourceState, Story, content_id, iso
-from storylens.store.base import STORY_ORDERS, StoryQuery
-from storylens.store.search import SEARCH_MIGRATION, search_is_cut, story_filters
+from storylens.store.base import STORY_ORDERS, StoryPage, StoryQuery
+from storylens.store.search import SEARCH_MIGRATION, search_matches, story_filters
 from storylens.store.state import ALIASES_MIGRATION, PENDING_VECTORS_MIGRATION, STATE_MIGRATION, StoryStateTables
 
 # Each entry moves the schema from version N to N+1; never edit one that has shipped.
@@ -342,28 +342,25 @@ class SQLiteStore(StoryStateTables):
         found = {st.id: st for st in _group_stories(sorted(rows, key=lambda r: r["seq"]))}
         return [found[i] for i in story_ids if i in found]
 
-    def story_page(self, query: StoryQuery) -> tuple[int, list[Story]]:
-        """(how many stories match, the stories of the page asked for): filtered, sorted and cut
-        by SQLite over its indexes, so only one page of stories is ever built in Python."""
-        where, params = story_filters(query)
+    def story_page(self, query: StoryQuery) -> StoryPage:
+        """How many stories match, and the stories of the page asked for: filtered, sorted and
+        cut by SQLite over its indexes, so only one page of stories is ever built in Python."""
+        matches, exact = search_matches(self.db, query)
+        where, params = story_filters(query, matches)
         order = STORY_ORDERS[query.sort]
-        if query.text is None and query.entity is None:  # the page off the order's index, a cheap count
+        if not matches:  # the page off the order's index, a cheap count
             total = self.db.execute(f"SELECT COUNT(*) FROM story_summary WHERE 1{where}", params).fetchone()[0]
             rows = self.db.execute(f"SELECT story_id FROM story_summary WHERE 1{where} ORDER BY {order} "
                                    "LIMIT ? OFFSET ?", [*params, query.limit, query.offset]).fetchall()
-            return int(total), self.stories_by_id([r["story_id"] for r in rows])
-        # A search reads at most SEARCH_ARTICLES matches (store/search.py): the match runs once,
-        # and the total comes with the page instead of from a second query.
+            return StoryPage(int(total), self.stories_by_id([r["story_id"] for r in rows]), exact)
+        # The matching articles are few (at most SEARCH_ARTICLES each): the total comes with the
+        # page instead of from a second query.
         rows = self.db.execute(f"SELECT story_id, COUNT(*) OVER () AS total FROM story_summary WHERE 1{where} "
                                f"ORDER BY {order} LIMIT ? OFFSET ?", [*params, query.limit, query.offset]).fetchall()
         if not rows:  # past the last page: still say how many there are
             total = self.db.execute(f"SELECT COUNT(*) FROM story_summary WHERE 1{where}", params).fetchone()[0]
-            return int(total), []
-        return int(rows[0]["total"]), self.stories_by_id([r["story_id"] for r in rows])
-
-    def search_is_cut(self, query: StoryQuery) -> bool:
-        """Whether `story_page`'s total for this query is a lower bound (see store/search.py)."""
-        return search_is_cut(self.db, query)
+            return StoryPage(int(total), [], exact)
+        return StoryPage(int(rows[0]["total"]), self.stories_by_id([r["story_id"] for r in rows]), exact)
 
     def story_days(self, story_ids: list[str] | None = None) -> dict[str, list[date]]:
         """Publication days of each story's dated articles (for coverage-over-time pictures)."""
