@@ -48,6 +48,15 @@ def test_a_sentence_aligns_with_its_best_match_not_with_every_similar_one() -> N
     assert groups == [frozenset({0, 2})]
 
 
+@pytest.mark.parametrize(("b0_b1", "facts"), [
+    (0.6, [frozenset({0, 1, 2})]),                  # b1 restates b0: one claim, one row
+    (0.1, [frozenset({0, 1}), frozenset({0, 2})]),  # b1 is another claim a0 also carries
+])
+def test_a_claim_an_article_restates_is_one_fact(b0_b1: float, facts: list) -> None:
+    sims = np.array([[1.0, 0.8, 0.7], [0.8, 1.0, b0_b1], [0.7, b0_b1, 1.0]])
+    assert claim_groups(sims, ["a", "b", "b"], AlignSettings(threshold=0.3, margin=0.2)) == facts
+
+
 # -- discrepancies --------------------------------------------------------------------------------
 def test_a_contraction_is_not_a_negation() -> None:
     assert negation_flip("We are asking the president to open up government, she said.",

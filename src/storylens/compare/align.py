@@ -154,7 +154,8 @@ def claim_groups(sims: np.ndarray, articles: list[str], settings: AlignSettings)
     """Links grown into facts, strongest first, by complete linkage with one sentence per article:
     a sentence joins a fact only when it reaches the threshold with every member and its article
     has no sentence there yet, so no fact drifts along a chain or gathers a whole topic. A long
-    sentence linked to two claims of another article sits in two facts."""
+    sentence linked to two claims of another article sits in two facts; a sentence that restates
+    its article's member of a fact (close to every member) joins that fact, not a copy of it."""
     facts: list[set[int]] = []
     member_of: dict[int, list[int]] = {}
     for _, i, j in claim_links(sims, articles, settings):
@@ -163,6 +164,9 @@ def claim_groups(sims: np.ndarray, articles: list[str], settings: AlignSettings)
             continue
         target = next((f for f in held if _may_join(facts[f], j if i in facts[f] else i, sims, articles,
                                                      settings.threshold)), None)
+        if target is None:
+            target = next((f for f in held if _repeats(facts[f], j if i in facts[f] else i, sims, articles,
+                                                       settings.threshold)), None)
         if target is None:
             facts.append({i, j})
             target = len(facts) - 1
@@ -177,6 +181,15 @@ def claim_groups(sims: np.ndarray, articles: list[str], settings: AlignSettings)
 def _may_join(fact: set[int], n: int, sims: np.ndarray, articles: list[str], threshold: float) -> bool:
     return (articles[n] not in {articles[m] for m in fact}
             and all(sims[n, m] >= threshold for m in fact))
+
+
+def _repeats(fact: set[int], n: int, sims: np.ndarray, articles: list[str], threshold: float) -> bool:
+    """Whether `n` states the fact again in an article that already has a sentence there (a lead
+    and its later restatement): it reaches the threshold with every member, its own article's
+    included. Kept in that fact rather than opening a second fact with the same other members,
+    which would show one claim as two rows; a sentence unlike its article's member there is
+    another claim, and opens its own fact."""
+    return articles[n] in {articles[m] for m in fact} and all(sims[n, m] >= threshold for m in fact)
 
 
 def _mean_pair(sims: np.ndarray, group: frozenset[int], articles: list[str]) -> float:
