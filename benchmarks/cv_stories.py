@@ -1,6 +1,7 @@
 """Story decisions by cross-validation, fold by fold, beside the TF-IDF single-pass reference.
 
     python benchmarks/cv_stories.py [--sets ecbplus-dev neus-val] [--folds 5] [--shipped]
+    python benchmarks/cv_stories.py --features words,names,meaning ... [--sets ...]
     python benchmarks/cv_stories.py --diagnose [--sets ...]
 
 What a figure on the development sets cannot tell is how the scorer does on news it was not
@@ -46,7 +47,7 @@ from storylens.stories.training import Rows, candidate_rows, fit_rows
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DATA = SHARED / "data" / "cluster"
-THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
 REFERENCE_THRESHOLD = 0.2
 SEED = 13
 
@@ -123,24 +124,29 @@ def best_threshold(data: LabelledSet, ids: set[str], scorer: StoryScorer) -> flo
     return -max(scored)[1]
 
 
-def cross_validate(data: LabelledSet, train: Rows, count: int, shipped: bool) -> list[dict[str, float]]:
-    results = []
+def cross_validate(data: LabelledSet, train: Rows, count: int, shipped: bool,
+                   variants: dict[str, tuple[str, ...]]) -> dict[str, list[dict[str, float]]]:
+    """Per fold and per variant (a set of `FEATURES` the scorer is fitted on), BCubed F1 beside
+    the reference; a fold's candidate rows and reference are shared by the variants."""
+    results: dict[str, list[dict[str, float]]] = {label: [] for label in variants}
     folds = data.folds(count)
     for f, ids in enumerate(folds):
         rest = set().union(*(other for g, other in enumerate(folds) if g != f))
-        scorer = fit_rows([train, candidate_rows(data.articles, data.signals, data.gold, keep=rest)],
-                          {"trained_on": f"neus-train + {data.name} other folds"})
-        threshold = best_threshold(data, rest, scorer)
+        rows = candidate_rows(data.articles, data.signals, data.gold, keep=rest)
         articles, signals = data.stream(ids)
         gold = {a.id: data.gold[a.id] for a in articles}
-        row = {"fold": f, "articles": len(articles), "groups": len({data.group(s) for s in gold.values()}),
-               "threshold": threshold, "reference": bcubed_f1(gold, reference_stories(articles)),
-               "storylens": bcubed_f1(gold, storylens_stories(articles, signals, scorer, threshold))}
-        if shipped:
-            row["shipped"] = bcubed_f1(gold, storylens_stories(articles, signals, StoryScorer.load(),
-                                                               Settings().story_threshold))
-        results.append(row)
-        print(format_row(data.name, row), flush=True)
+        reference = bcubed_f1(gold, reference_stories(articles))
+        for label, using in variants.items():
+            scorer = fit_rows([train, rows], {"trained_on": f"neus-train + {data.name} other folds"}, using)
+            threshold = best_threshold(data, rest, scorer)
+            row = {"fold": f, "articles": len(articles), "groups": len({data.group(s) for s in gold.values()}),
+                   "threshold": threshold, "reference": reference,
+                   "storylens": bcubed_f1(gold, storylens_stories(articles, signals, scorer, threshold))}
+            if shipped:
+                row["shipped"] = bcubed_f1(gold, storylens_stories(articles, signals, StoryScorer.load(),
+                                                                   Settings().story_threshold))
+            results[label].append(row)
+            print(format_row(f"{data.name}{label}", row), flush=True)
     return results
 
 
@@ -207,7 +213,7 @@ def print_diagnosis(name: str, decisions: list[dict[str, object]]) -> None:
 def format_row(name: str, row: dict[str, float]) -> str:
     shipped = f" {row['shipped']:>8.4f}" if "shipped" in row else ""
     fold = f"{row['fold']:>4}" if isinstance(row["fold"], int) else f"{row['fold']:>4}"
-    return (f"{name:12} {fold} {row['articles']:>8.0f} {row['groups']:>6.0f} {row['threshold']:>5.2f} "
+    return (f"{name:16} {fold} {row['articles']:>8.0f} {row['groups']:>6.0f} {row['threshold']:>5.2f} "
             f"{row['reference']:>9.4f} {row['storylens']:>9.4f} {row['storylens'] - row['reference']:>+7.4f}{shipped}")
 
 
@@ -217,7 +223,18 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--shipped", action="store_true", help="also run the shipped scorer on each fold")
     parser.add_argument("--diagnose", action="store_true", help="sort the shipped scorer's decisions instead")
+    parser.add_argument("--features", nargs="+", metavar="NAME,NAME", default=None,
+                        help=f"one or more comma-separated sets of {', '.join(FEATURES)} to fit on, each "
+                        "cross-validated on the same folds (default: the shipped scorer's)")
     args = parser.parse_args()
+    shipped_features = ",".join(n for n, w in zip(FEATURES, StoryScorer.load().weights, strict=True) if w)
+    variants = {f" [{i}]" if len(args.features or ()) > 1 else "": tuple(v.split(","))
+                for i, v in enumerate(args.features or [shipped_features])}
+    unknown = {n for v in variants.values() for n in v} - set(FEATURES)
+    if unknown:
+        parser.error(f"unknown features {sorted(unknown)}; known: {', '.join(FEATURES)}")
+    for label, using in variants.items():
+        print(f"variant{label or ''}: {','.join(using)}")
     if not (DATA / "neus-train.articles.jsonl").exists():
         sys.exit(f"{DATA} is absent: this benchmark needs ../shared beside the repository")
     if args.diagnose:
@@ -227,14 +244,14 @@ def main() -> None:
     started = time.perf_counter()
     neus_train = LabelledSet("neus-train")
     train = candidate_rows(neus_train.articles, neus_train.signals, neus_train.gold)
-    print(f"{'set':12} {'fold':>4} {'articles':>8} {'groups':>6} {'thr':>5} {'reference':>9} {'storylens':>9} "
+    print(f"{'set':16} {'fold':>4} {'articles':>8} {'groups':>6} {'thr':>5} {'reference':>9} {'storylens':>9} "
           f"{'lead':>7}{' shipped' if args.shipped else ''}")
     for name in args.sets:
-        rows = cross_validate(LabelledSet(name), train, args.folds, args.shipped)
-        mean = {key: float(np.mean([r[key] for r in rows])) for key in rows[0] if key != "fold"}
-        print(format_row(name, {**mean, "fold": "mean"}))
-        print(f"{name:12} lowest lead over the reference on a fold: "
-              f"{min(r['storylens'] - r['reference'] for r in rows):+.4f}", flush=True)
+        for label, rows in cross_validate(LabelledSet(name), train, args.folds, args.shipped, variants).items():
+            mean = {key: float(np.mean([r[key] for r in rows])) for key in rows[0] if key != "fold"}
+            print(format_row(f"{name}{label}", {**mean, "fold": "mean"}))
+            print(f"{name}{label} lowest lead over the reference on a fold: "
+                  f"{min(r['storylens'] - r['reference'] for r in rows):+.4f}", flush=True)
     print(f"({time.perf_counter() - started:.0f} s)")
 
 

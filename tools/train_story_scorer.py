@@ -1,6 +1,7 @@
 """Fit the story scorer (`src/storylens/stories/scorer.json`) on labelled article streams.
 
     python tools/train_story_scorer.py ../shared/data/cluster/neus-train [PREFIX...] [--out FILE]
+        [--features words,names,...]
 
 reads PREFIX.articles.jsonl and PREFIX.gold.jsonl for each PREFIX, replays the articles in order
 through the online clusterer with each one joining its true story, records the features of every
@@ -36,13 +37,18 @@ def main() -> None:
     parser.add_argument("prefixes", nargs="+", metavar="PREFIX",
                         help="path prefix of PREFIX.articles.jsonl and PREFIX.gold.jsonl")
     parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--features", default=",".join(FEATURES),
+                        help="comma-separated features to fit on (benchmarks/cv_stories.py compares sets)")
     args = parser.parse_args()
+    using = tuple(args.features.split(","))
+    if set(using) - set(FEATURES):
+        parser.error(f"unknown features {sorted(set(using) - set(FEATURES))}; known: {', '.join(FEATURES)}")
     started = time.perf_counter()
     parts = [labelled_rows(prefix) for prefix in args.prefixes]
     about = {"trained_on": " + ".join(Path(p).name for p in args.prefixes),
              "candidate_recall": {Path(p).name: part.candidate_recall
                                   for p, part in zip(args.prefixes, parts, strict=True)}}
-    scorer = fit_rows(parts, about)
+    scorer = fit_rows(parts, about, using)
     Path(args.out).write_text(scorer.to_json(), encoding="utf-8")
     weights = ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, scorer.weights, strict=True))
     print(f"{scorer.about}\nweights: {weights}, bias {scorer.bias:+.2f}, margin floors {scorer.floors}\n"

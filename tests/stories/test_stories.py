@@ -142,7 +142,7 @@ def test_the_index_and_the_embedder_leave_the_cores_to_each_other() -> None:
     assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
 
 
-def test_scorer_ships_fitted_weights_and_refuses_other_features() -> None:
+def test_scorer_ships_fitted_weights_and_refuses_unknown_features() -> None:
     import json
 
     import numpy as np
@@ -150,15 +150,34 @@ def test_scorer_ships_fitted_weights_and_refuses_other_features() -> None:
 
     from storylens.stories.scorer import FEATURES, StoryScorer
 
+    def row(**values: float) -> np.ndarray:
+        return np.array([[values.get(name, 0.0) for name in FEATURES]])
+
     scorer = StoryScorer.load()
     assert scorer.about.get("trained_on") and len(scorer.weights) == len(FEATURES)
-    close = np.array([[0.6, 0.5, 0.8, 0.5, 0.4, 0.3]])
-    far = np.array([[0.05, 0.0, 0.2, 0.0, -0.3, -0.2]])
+    close = row(words=0.6, names=0.5, meaning=0.8, numbers=0.5, meaning_least=0.7, names_covered=0.6,
+                words_margin=0.4, meaning_margin=0.3)
+    far = row(words=0.05, meaning=0.2, meaning_least=0.1, words_margin=-0.3, meaning_margin=-0.2)
     assert scorer.probability(close)[0] > 0.9 > 0.1 > scorer.probability(far)[0]
     data = json.loads(scorer.to_json())
-    data["features"] = data["features"][:-1]
+    data["features"] = [*data["features"][:-1], "sentiment"]
     with pytest.raises(ValueError, match="refit"):
         StoryScorer.from_json(json.dumps(data))
+
+
+def test_a_scorer_fitted_on_fewer_features_reads_as_zero_weights_for_the_others() -> None:
+    import json
+
+    import numpy as np
+
+    from storylens.stories.scorer import FEATURES, StoryScorer
+
+    older = {"features": ["words", "meaning"], "weights": [5.0, 2.0], "bias": -3.0, "margin_floors": [0.1, 0.3]}
+    scorer = StoryScorer.from_json(json.dumps(older))
+    assert scorer.weights[FEATURES.index("words")] == 5.0 and scorer.weights[FEATURES.index("meaning")] == 2.0
+    assert np.count_nonzero(scorer.weights) == 2
+    again = json.loads(scorer.to_json())
+    assert again["features"] == ["words", "meaning"] and again["weights"] == [5.0, 2.0]
 
 
 def test_a_merge_relabels_the_earlier_articles_of_both_stories() -> None:
@@ -203,10 +222,10 @@ def test_an_article_that_belongs_to_two_stories_merges_them() -> None:
     import numpy as np
 
     from storylens.stories.cluster import OnlineClusterer
-    from storylens.stories.scorer import StoryScorer
+    from storylens.stories.scorer import FEATURES, StoryScorer
 
     # A scorer that reads word overlap only: p >= 0.8 once the TF-IDF cosine passes about 0.44.
-    words_only = StoryScorer(np.array([10.0, 0, 0, 0, 0, 0]), -3.0, {})
+    words_only = StoryScorer(np.array([10.0] + [0.0] * (len(FEATURES) - 1)), -3.0, {})
     stream = StoryStream(threshold=0.5, merge_threshold=0.8)
     stream.clusterer = OnlineClusterer(threshold=0.5, merge_threshold=0.8, scorer=words_only)
     one = Article.create("Harbour bridge closure snarls traffic.", title="Harbour bridge closure", id="a")

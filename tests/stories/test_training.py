@@ -55,3 +55,39 @@ def test_each_part_weighs_the_same_whatever_its_row_count() -> None:
     # Counted by rows, the small part moves the weight by under a third (20 -> 14 when this was
     # written); weighed as a part, it cancels most of it.
     assert alone > 5 and abs(balanced) < 0.5 * alone
+
+
+def _story_signals(words: str, vector: np.ndarray, names: str = "", numbers: str = "") -> Signals:
+    return Signals(Counter(words.split()), Counter(names.split()), frozenset(numbers.split()),
+                   vector / np.linalg.norm(vector), None)
+
+
+def test_a_story_told_in_another_year_reads_as_other_years() -> None:
+    clusterer = OnlineClusterer(scorer=StoryScorer(np.zeros(len(FEATURES)), 0.0, {}))
+    first = _story_signals("title fight heavyweight", np.ones(8), "klitschko rahman", "2008 12")
+    clusterer.observe(first)
+    clusterer.join("s1", first)
+    column = FEATURES.index("other_years")
+    for numbers, expected in (("2012 12", 1.0), ("2008", 0.0), ("2008 2012", 0.5), ("12", 0.0)):
+        ids, rows = clusterer.candidates(_story_signals("title fight heavyweight", np.ones(8), "klitschko",
+                                                        numbers))
+        assert ids == ["s1"] and rows[0, column] == expected, numbers
+
+
+def test_least_meaning_is_the_cosine_to_the_farthest_member_and_names_covered_the_name_weight_held() -> None:
+    clusterer = OnlineClusterer(scorer=StoryScorer(np.zeros(len(FEATURES)), 0.0, {}))
+    near, far = np.eye(8)[0] + 0.2 * np.eye(8)[1], np.eye(8)[0] + 2.0 * np.eye(8)[2]
+    for vector, names in ((near, "klitschko rahman"), (far, "klitschko berlin")):
+        signal = _story_signals("title fight heavyweight", vector, names)
+        clusterer.observe(signal)
+        clusterer.join("s1", signal)
+    article = _story_signals("title fight heavyweight", near, "klitschko thompson")
+    clusterer.observe(article)
+    _, rows = clusterer.candidates(article)
+    unit = near / np.linalg.norm(near)
+    assert np.isclose(rows[0, FEATURES.index("meaning_least")], unit @ (far / np.linalg.norm(far)))
+    assert rows[0, FEATURES.index("meaning")] > rows[0, FEATURES.index("meaning_least")]
+    covered = rows[0, FEATURES.index("names_covered")]
+    assert 0.0 < covered < 1.0  # "klitschko" is held, "thompson" is not
+    weights = clusterer.name_space.vector(article.names)
+    assert np.isclose(covered, weights["klitschko"] ** 2)

@@ -24,14 +24,15 @@ import numpy as np
 
 from storylens.model import ID_LENGTH
 from storylens.stories.index import VectorIndex
-from storylens.stories.scorer import FEATURES, SIMILARITIES, StoryScorer
-from storylens.stories.signals import Signals
+from storylens.stories.scorer import FEATURES, MARGINS, SIMILARITIES, StoryScorer
+from storylens.stories.signals import Signals, years
 
 EVICT_EVERY = 256  # articles between two sweeps for stories that have ended
 CANDIDATES = 10  # stories proposed by each index
 TELLING_WORDS = 8  # the article's highest-weighted words whose postings are read
 COMMON_POSTINGS = 2000  # a word found in more active stories than this proposes none
 MEMORY = 5000  # stories remembered at most, most recently joined first (bounds undated streams)
+LEAST_OF = 64  # a story's most recent members among which its least similar headline is sought
 
 
 def story_id_for(article_id: str) -> str:
@@ -86,6 +87,7 @@ class StoryState:
     touched: int = 0  # stream length when it last gained an article (the least recent is forgotten first)
     _centroids: tuple[dict[str, float], dict[str, float]] | None = None
     _centroids_at: int = -1  # stream length when `_centroids` were computed
+    _members: np.ndarray | None = None  # its latest `LEAST_OF` headline vectors, stacked (a cache)
 
     def meaning(self) -> np.ndarray:
         assert self.vector_sum is not None
@@ -180,13 +182,16 @@ class OnlineClusterer:
         ids = sorted(s for s in found if self._active(self.stories[s], signals.published))
         if not ids:
             return [], np.zeros((0, len(FEATURES)))
+        named = years(signals.numbers)
         rows = []
         for story_id in ids:
             story = self.stories[story_id]
             word_centroid, name_centroid = self._centroids(story)
             shared = len(signals.numbers & story.numbers) / len(signals.numbers) if signals.numbers else 0.0
             rows.append([cosine(words, word_centroid), cosine(names, name_centroid) if names else 0.0,
-                         float(story.meaning() @ signals.vector), shared])
+                         float(story.meaning() @ signals.vector), shared, _other_years(named, story.numbers),
+                         self._least_meaning(story, signals.vector),
+                         sum(w * w for t, w in names.items() if t in story.names)])
         return ids, self._with_margins(np.array(rows, dtype=np.float64))
 
     def _with_margins(self, similarities: np.ndarray) -> np.ndarray:
@@ -194,9 +199,10 @@ class OnlineClusterer:
         over what an unrelated story scores when no other candidate comes close (so that a lone
         candidate, common at the start of a stream or in a quiet window, does not lead by its
         whole similarity)."""
+        (words, _), (meaning, _) = MARGINS
         words_floor, meaning_floor = self.scorer.floors
-        return np.hstack([similarities, _margins(similarities[:, 0], words_floor),
-                          _margins(similarities[:, 2], meaning_floor)])
+        return np.hstack([similarities, _margins(similarities[:, words], words_floor),
+                          _margins(similarities[:, meaning], meaning_floor)])
 
     # -- changing the stories ------------------------------------------------------------------
     def start(self, article_id: str, signals: Signals) -> str:
@@ -221,7 +227,7 @@ class OnlineClusterer:
             else story.vector_sum + signals.vector
         story.size += 1
         story.touched = self.docs
-        story._centroids = None
+        story._centroids = story._members = None
         self._touched.add(story_id)
         for word in signals.words:
             self._postings.setdefault(word, set()).add(story_id)
@@ -249,12 +255,13 @@ class OnlineClusterer:
             into.vector_sum = gone.vector_sum if into.vector_sum is None else into.vector_sum + gone.vector_sum
         into.size += gone.size
         into.touched = max(into.touched, gone.touched)
-        into._centroids = None
+        into._centroids = into._members = None
         self._touched.add(into_id)
         self._merges.append((gone_id, into_id))
         for row in gone.rows:
             self._row_story[row] = into_id
-        into.rows.extend(gone.rows)
+        # Kept in row (arrival) order, as a store restores them: `_least_meaning` reads the latest.
+        into.rows = sorted(into.rows + gone.rows)
         for word in gone.words:
             posting = self._postings.get(word)
             if posting is not None:
@@ -371,10 +378,27 @@ class OnlineClusterer:
             self._touched.add(story.id)  # saved with the story, so a resumed stream scores as this one does
         return story._centroids
 
+    def _least_meaning(self, story: StoryState, vector: np.ndarray) -> float:
+        """The headline's cosine to the story's least similar recent member: a story's second
+        event resembles its nearest member or its centroid, not every member, as the same event does."""
+        if self._index is None or not story.rows:
+            return float(story.meaning() @ vector)
+        if story._members is None:
+            story._members = np.stack([self._index.vector(row) for row in story.rows[-LEAST_OF:]])
+        return float((story._members @ vector).min())
+
     def _active(self, story: StoryState, when: datetime | None) -> bool:
         if when is None or story.last_seen is None:
             return True
         return abs((when - story.last_seen).total_seconds()) <= self.window_days * 86400
+
+
+def _other_years(named: set[str], story_numbers: set[str]) -> float:
+    """Share of the article's years that a story naming years never names (0 when either names none)."""
+    told = years(story_numbers)
+    if not named or not told:
+        return 0.0
+    return len(named - told) / len(named)
 
 
 def _margins(values: np.ndarray, floor: float) -> np.ndarray:

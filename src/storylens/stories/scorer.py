@@ -21,6 +21,9 @@ FEATURES = (
     "names",           # TF-IDF cosine of capitalised names
     "meaning",         # cosine of the headline embedding and the story's mean headline
     "numbers",         # share of the article's numbers that the story mentions too
+    "other_years",     # share of the article's years the story never names, when it names some
+    "meaning_least",   # cosine of the headline and the story's least similar member headline
+    "names_covered",   # share of the article's name weight (squared TF-IDF) the story holds
     "words_margin",    # lead of `words` over the best other candidate or the floor (negative when behind)
     "meaning_margin",  # the same for `meaning`
 )
@@ -42,19 +45,27 @@ class StoryScorer:
         return 1.0 / (1.0 + np.exp(-(features @ self.weights + self.bias)))
 
     def to_json(self) -> str:
-        return json.dumps({"features": list(FEATURES), "weights": [round(float(w), 6) for w in self.weights],
+        """Only the features the model uses are written: a file stays readable when features are
+        added, and says what it was fitted on."""
+        used = [i for i, w in enumerate(self.weights) if w != 0.0]
+        return json.dumps({"features": [FEATURES[i] for i in used],
+                           "weights": [round(float(self.weights[i]), 6) for i in used],
                            "bias": round(self.bias, 6), "margin_floors": [round(f, 6) for f in self.floors],
                            "about": self.about}, indent=1) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> StoryScorer:
         data = json.loads(text)
-        if tuple(data["features"]) != FEATURES:
-            raise ValueError(f"scorer features {data['features']} do not match {list(FEATURES)}: refit it "
+        unknown = sorted(set(data["features"]) - set(FEATURES))
+        if unknown or len(data["features"]) != len(data["weights"]):
+            raise ValueError(f"scorer features {data['features']} are not all among {list(FEATURES)}: refit it "
                              "with tools/train_story_scorer.py")
+        # A feature the file does not name weighs nothing: scorers fitted before it was added keep working.
+        weights = np.zeros(len(FEATURES))
+        for name, weight in zip(data["features"], data["weights"], strict=True):
+            weights[FEATURES.index(name)] = float(weight)
         words_floor, meaning_floor = data.get("margin_floors", (0.0, 0.0))
-        return cls(np.array(data["weights"], dtype=np.float64), float(data["bias"]), data.get("about", {}),
-                   (float(words_floor), float(meaning_floor)))
+        return cls(weights, float(data["bias"]), data.get("about", {}), (float(words_floor), float(meaning_floor)))
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> StoryScorer:
@@ -65,11 +76,16 @@ class StoryScorer:
 
 
 def fit(features: np.ndarray, labels: np.ndarray, about: dict[str, Any],
-        floors: tuple[float, float] = (0.0, 0.0), weights: np.ndarray | None = None) -> StoryScorer:
+        floors: tuple[float, float] = (0.0, 0.0), weights: np.ndarray | None = None,
+        using: tuple[str, ...] = FEATURES) -> StoryScorer:
+    """Logistic regression over the columns named in `using`; the others weigh nothing."""
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(max_iter=2000).fit(features, labels, sample_weight=weights)
-    return StoryScorer(model.coef_[0].astype(np.float64), float(model.intercept_[0]), about, floors)
+    columns = [FEATURES.index(name) for name in using]
+    model = LogisticRegression(max_iter=2000).fit(features[:, columns], labels, sample_weight=weights)
+    coefficients = np.zeros(len(FEATURES))
+    coefficients[columns] = model.coef_[0]
+    return StoryScorer(coefficients, float(model.intercept_[0]), about, floors)
 
 
 def unrelated_floors(features: np.ndarray, labels: np.ndarray) -> tuple[float, float]:

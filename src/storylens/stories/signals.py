@@ -29,6 +29,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 # A capitalised word that does not open a sentence is, in news prose, nearly always a name.
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w'’-]+)", re.MULTILINE)
 _NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,11 @@ def headline_vectors(articles: Sequence[Article]) -> np.ndarray:
         chunk = articles[start : start + EMBED_BATCH]
         vectors[start : start + len(chunk)] = encoder.encode([headline(a) for a in chunk])
     return vectors
+
+
+def years(numbers: frozenset[str] | set[str]) -> set[str]:
+    """The numbers that read as years: a story told again a year later shares its words, not these."""
+    return {n for n in numbers if _YEAR.fullmatch(n)}
 
 
 def read_signals(articles: Sequence[Article], vectors: Mapping[str, np.ndarray] | None = None) -> list[Signals]:

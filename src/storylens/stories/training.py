@@ -70,7 +70,7 @@ def with_floors(features: np.ndarray, floors: tuple[float, float]) -> np.ndarray
     return out
 
 
-def fit_rows(parts: Sequence[Rows], about: dict[str, Any]) -> StoryScorer:
+def fit_rows(parts: Sequence[Rows], about: dict[str, Any], using: tuple[str, ...] = FEATURES) -> StoryScorer:
     """One logistic model over the rows of all `parts`; the floors are measured on them first.
 
     Each part (one stream, one kind of news) weighs the same in the fit, however many rows it
@@ -83,4 +83,4 @@ def fit_rows(parts: Sequence[Rows], about: dict[str, Any]) -> StoryScorer:
                               for p in parts])
     floors = unrelated_floors(features, labels)
     about = {**about, "rows": int(len(labels)), "positives": int(labels.sum())}
-    return fit(with_floors(features, floors), labels, about, floors, weights)
+    return fit(with_floors(features, floors), labels, about, floors, weights, using)
