@@ -480,10 +480,12 @@ def _analysis_json(source: str, a: Analysis) -> dict[str, Any]:
               help="Address of a running Dask scheduler (tcp://host:8786); without it a local cluster starts.")
 @click.option("--workers", type=int, default=0,
               help="Worker processes of the local cluster [default: one per core].")
+@click.option("--no-analysis", "no_analysis", is_flag=True,
+              help="Leave the analysis of multi-outlet stories to their first view (the costliest stage).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
 @click.pass_obj
 def backfill(settings: config.Settings, inputs: tuple[str, ...], scheduler: str | None, workers: int,
-             as_json: bool) -> None:
+             no_analysis: bool, as_json: bool) -> None:
     """Backfill an archive: WARC/ARC files (Common Crawl news) and folders of pages, cleaned in
     parallel on Dask, stored slice by slice, then grouped into stories in publication order.
 
@@ -501,7 +503,7 @@ def backfill(settings: config.Settings, inputs: tuple[str, ...], scheduler: str 
         with Progress(*columns, console=err, disable=not err.is_terminal) as bar:
             task = bar.add_task("backfill", total=None)
             report = run_backfill(inputs, engine, settings, progress=lambda n: bar.advance(task, n),
-                                  on_plan=lambda total: bar.update(task, total=total))
+                                  on_plan=lambda total: bar.update(task, total=total), analyse=not no_analysis)
     finally:
         engine.close()
     for piece, why in report.failed_slices:
@@ -511,13 +513,18 @@ def backfill(settings: config.Settings, inputs: tuple[str, ...], scheduler: str 
         _emit({"added": len(report.added), "already_stored": len(report.already_stored),
                "rejected": len(report.rejected), "slices": report.slices, "skipped_slices": report.skipped_slices,
                "failed_slices": [p.key for p, _ in report.failed_slices], "other_records": dict(report.counts.skipped),
-               "stories": len(report.stories_touched), "analysed": report.analysed})
+               "stories": len(report.stories_touched), "analysed": report.analysed,
+               "other_languages": dict(report.other_languages)})
     else:
         out.print(f"{len(report.added)} articles added, {len(report.already_stored)} already stored, "
                   f"{len(report.rejected)} rejected; {report.slices - report.skipped_slices} of "
                   f"{report.slices} slices read ({len(report.failed_slices)} failed); "
                   f"other records: {skipped or 'none'}; {len(report.stories_touched)} stories updated, "
                   f"{report.analysed} articles of multi-outlet stories analysed", markup=False)
+    if report.other_languages:
+        left = ", ".join(f"{lang} {n}" for lang, n in report.other_languages.most_common())
+        out.print(f"{sum(report.other_languages.values())} articles in other languages left out "
+                  f"(backfill_languages): {left}", markup=False)
     for story_id in report.failed_analyses:
         err.print(f"could not analyse story {story_id}: its comparison is computed when it is first shown",
                   markup=False)

@@ -88,6 +88,11 @@ class Settings:
         500, "WARC records per unit of work in `storylens backfill`: smaller spreads a few archives over "
         "more workers, larger costs less scheduling."
     )
+    backfill_languages: str = _knob(
+        "", "Languages `storylens backfill` keeps, comma-separated ISO 639-1 codes (`en,de`): an article "
+        "detected in another language is counted and left out on the worker (not stored, not grouped); "
+        "one whose language cannot be told is kept. Empty keeps every language."
+    )
     allow_private_hosts: str = _knob(
         "", "Hosts URL fetches may reach although they resolve to loopback, private or link-local "
         "addresses: comma-separated `host`, `host:port` or CIDR networks, `*` for any. Empty refuses them "

@@ -149,3 +149,56 @@ def test_the_story_consumer_uses_the_headline_vectors_the_workers_computed(
         monkeypatch.setattr(signals, "headline_vectors", no_embedding)
         touched = api.assign_pending_stories(store, settings)
         assert touched and not store.unplaced_ids(10) and not store.pending_vectors(ids)
+
+
+GERMAN = ("Die Bundesregierung hat am Mittwoch in Berlin ein neues Gesetz zur Förderung erneuerbarer Energien "
+          "beschlossen. Nach Angaben des Ministeriums sollen die Mittel für Windkraft und Solaranlagen in den "
+          "kommenden Jahren deutlich steigen, während die Opposition die Finanzierung kritisierte.")
+FRENCH = ("Le gouvernement a annoncé mercredi à Paris une nouvelle réforme des retraites. Selon le ministère, "
+          "les syndicats seront reçus la semaine prochaine, tandis que l'opposition dénonce un projet qui "
+          "pénalise les salariés les plus modestes et appelle à manifester dans toute la France.")
+
+
+def _foreign_archive(folder: Path, english: list[Path]) -> Path:
+    when = datetime(2025, 3, 2)
+    pages = [(f"https://de.example/{n}", f"<html><body><article><h1>Nachrichten {n}</h1><p>{GERMAN}</p>"
+              f"</article></body></html>".encode(), when) for n in range(2)]
+    pages.append(("https://fr.example/1", f"<html><body><article><h1>Actualités</h1><p>{FRENCH}</p></article>"
+                  "</body></html>".encode(), when))
+    pages += [(f"https://{p.parent.name}.example/{p.stem}", _html(p), when) for p in english]
+    path = folder / "mixed.warc.gz"
+    with path.open("wb") as handle:
+        write_pages(handle, pages)
+    return path
+
+
+def test_articles_in_other_languages_are_counted_and_left_out(tmp_path: Path) -> None:
+    english = sorted(p for p in api.demo_corpus().rglob("*.htm*"))[:3]
+    archive = _foreign_archive(tmp_path, english)
+    kept = Settings(db=str(tmp_path / "en.db"), backfill_languages="EN")
+    report = backfill([archive], LocalEngine(), kept, analyse=False)
+    assert report.other_languages == {"de": 2, "fr": 1}
+    with SQLiteStore(kept.db) as store:
+        assert {a.lang for a in store.articles()} == {"en"} and len(store.articles()) == len(report.added)
+    every = Settings(db=str(tmp_path / "all.db"))
+    assert not backfill([archive], LocalEngine(), every, analyse=False).other_languages
+    with SQLiteStore(every.db) as store:
+        assert {"de", "fr"} <= {a.lang for a in store.articles()}
+
+
+def test_a_wrong_language_code_stops_the_backfill_before_any_work(tmp_path: Path) -> None:
+    from storylens.errors import StorylensError
+
+    with pytest.raises(StorylensError, match="backfill_languages 'en,english'"):
+        backfill([tmp_path], LocalEngine(), Settings(db=str(tmp_path / "x.db"), backfill_languages="en,english"))
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_without_analysis_the_backfill_leaves_analyses_to_the_first_view(archives: list[Path],
+                                                                         tmp_path: Path) -> None:
+    settings = Settings(db=str(tmp_path / "n.db"))
+    report = backfill(archives, LocalEngine(), settings, analyse=False)
+    with SQLiteStore(settings.db) as store:
+        compared = [s for s in store.stories() if len(set(s.outlets)) > 1]
+        assert compared and report.analysed == 0
+        assert store.db.execute("SELECT COUNT(*) FROM analyses").fetchone()[0] == 0

@@ -11,6 +11,7 @@ costs only that slice, and a re-run skips every slice already stored.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,7 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from storylens import config
+from storylens.clean.language import normalize_language
 from storylens.engine.base import Engine
+from storylens.errors import StorylensError
 from storylens.ingest import discover
 from storylens.ingest.files import read_inputs
 from storylens.ingest.warc import WARC_SUFFIXES, WarcCounts, read_archive, record_offsets
@@ -57,6 +60,7 @@ class SliceResult:
     vectors: list[bytes] = field(default_factory=list)  # each article's headline embedding (float32)
     rejections: list[Rejection] = field(default_factory=list)
     counts: WarcCounts = field(default_factory=WarcCounts)
+    other_languages: Counter[str] = field(default_factory=Counter)  # articles left out, by language
 
 
 @dataclass
@@ -71,6 +75,7 @@ class BackfillReport:
     stories_touched: set[str] = field(default_factory=set)
     analysed: int = 0  # articles of multi-outlet stories analysed on the engine
     failed_analyses: list[str] = field(default_factory=list)  # story ids whose analysis failed
+    other_languages: Counter[str] = field(default_factory=Counter)  # left out by `backfill_languages`
     # wall seconds per phase ("clean", "stories", "analyse"): the first scales with workers, the
     # second is the one ordered consumer, so a run shows which of them bounds it
     seconds: dict[str, float] = field(default_factory=dict)
@@ -128,6 +133,7 @@ def clean_slice(piece: Slice, settings: config.Settings) -> SliceResult:
     from storylens.stories.signals import headline_vectors
 
     result = SliceResult()
+    keep = kept_languages(settings.backfill_languages)
     max_bytes = int(settings.max_input_mb * 2**20)
     if piece.paths[0].lower().endswith(WARC_SUFFIXES):
         documents = read_archive(Path(piece.paths[0]), max_bytes, piece.start, piece.stop, result.counts)
@@ -137,6 +143,8 @@ def clean_slice(piece: Slice, settings: config.Settings) -> SliceResult:
         outcome = item if isinstance(item, Rejection) else clean_document(item, settings)
         if isinstance(outcome, Rejection):
             result.rejections.append(outcome)
+        elif keep and outcome.lang and outcome.lang not in keep:  # detected during cleaning
+            result.other_languages[outcome.lang] += 1
         else:
             result.articles.append(outcome)
     # Embedded here, where it runs in parallel, not by the one story consumer (it was 84% of the
@@ -145,16 +153,30 @@ def clean_slice(piece: Slice, settings: config.Settings) -> SliceResult:
     return result
 
 
+def kept_languages(setting: str) -> frozenset[str]:
+    """The `backfill_languages` setting as ISO 639-1 codes (empty: keep every language)."""
+    codes = frozenset(c for c in (normalize_language(part) for part in setting.split(",")) if c)
+    wrong = sorted(c for c in codes if not (c.isascii() and c.isalpha() and 2 <= len(c) <= 3))
+    if wrong:
+        raise StorylensError(f"backfill_languages {setting!r}: {', '.join(wrong)} is not a language code; "
+                             "give ISO 639-1 codes separated by commas, such as 'en,de'")
+    return codes
+
+
 # -- the driver ------------------------------------------------------------------------------------
 def backfill(inputs: Iterable[str | Path], engine: Engine, settings: config.Settings,
-             progress: Progress | None = None, on_plan: Callable[[int], None] | None = None) -> BackfillReport:
-    """Clean every slice on the engine, store each as it finishes, then assign stories.
+             progress: Progress | None = None, on_plan: Callable[[int], None] | None = None,
+             analyse: bool = True) -> BackfillReport:
+    """Clean every slice on the engine, store each as it finishes, then assign stories, then
+    (unless `analyse` is false) analyse the stories two or more outlets tell, on the engine too;
+    without it a story's analysis waits for its first view.
 
     `on_plan` hears how many records are to be read; `progress` hears each slice's records as it
     is stored."""
     from storylens.api import assign_pending_stories
 
     report = BackfillReport()
+    kept_languages(settings.backfill_languages)  # a wrong code stops the run here, not on every worker
     slices, report.rejected = plan_slices(inputs, engine, settings.backfill_slice_records)
     with SQLiteStore(settings.db) as store:
         done = store.done_slices()
@@ -171,7 +193,8 @@ def backfill(inputs: Iterable[str | Path], engine: Engine, settings: config.Sett
         report.seconds["clean"] = time.perf_counter() - started
         report.stories_touched = assign_pending_stories(store, settings)
         report.seconds["stories"] = time.perf_counter() - started - report.seconds["clean"]
-        analyse_compared_stories(store, engine, report, settings.dayfirst)
+        if analyse:
+            analyse_compared_stories(store, engine, report, settings.dayfirst)
         report.seconds["analyse"] = time.perf_counter() - started - sum(report.seconds.values())
     return report
 
@@ -243,3 +266,4 @@ def _store_outcome(store: SQLiteStore, piece: Slice, result: SliceResult | None,
             report.already_stored.append(outcome[0])
     report.rejected += result.rejections
     report.counts.add(result.counts)
+    report.other_languages.update(result.other_languages)
