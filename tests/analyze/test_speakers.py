@@ -90,3 +90,11 @@ def test_a_word_of_someones_title_is_not_the_speaker() -> None:
     found = speakers_of(text)
     assert found[0][1] not in ("Senate", None)
     assert "Harbour Authority" in (found[1][1] or "")
+
+
+def test_a_timestamp_line_is_not_the_speaker() -> None:
+    # Live blogs put a time on its own line; the parser can take it for the next cue's subject.
+    text = ("The harbour reopened on Monday.\n\n___.\n\n1:50 p.m.\n\nFamed harbour doctor Ferdo Pachal once "
+            "said: \u201cThe wall was built to last a century. It lasted two.\u201d\n\nThe harbour is old.")
+    found = speakers_of(text)
+    assert found and all(speaker != "1:50 p.m." for _, speaker, _ in found)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 BATCH = 8
 # Stored analyses carry this version; change it whenever the analyze stage or its models change
 # what they find, and stored analyses are recomputed on next use.
-VERSION = "5 en_core_web_sm-3.8.0 all-MiniLM-L6-v2-int8"
+VERSION = "6 en_core_web_sm-3.8.0 all-MiniLM-L6-v2-int8"
 PARALLEL_MIN = 8  # articles per worker below which a second process costs more than it saves
 
 

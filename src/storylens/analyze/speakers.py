@@ -200,7 +200,11 @@ def can_speak(head: Token) -> bool:
     """Whether a phrase with this head word may be a speaker: a name (a proper noun the entity
     recogniser missed), a role, a common noun that heads sources in the training set, or a single
     thing that can carry words ("The draft said"). Plural things ("The moves") and parts of
-    something ("the core of American national interests") do not speak."""
+    something ("the core of American national interests") do not speak, nor does a time ("1:50
+    p.m.", a timestamp the parser took for the subject of the next line's cue). Figures do ("75
+    percent of Democrats said", "one of the advisers said"), and so do ages ("the 46-year-old")."""
+    if head.ent_type_ == "TIME":
+        return False
     if head.tag_ not in ("NN", "NNS") or head.lower_ in ROLES or head.lower_ in speaker_nouns():
         return True
     return head.tag_ == "NN" and not any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
