@@ -91,3 +91,36 @@ def test_least_meaning_is_the_cosine_to_the_farthest_member_and_names_covered_th
     assert 0.0 < covered < 1.0  # "klitschko" is held, "thompson" is not
     weights = clusterer.name_space.vector(article.names)
     assert np.isclose(covered, weights["klitschko"] ** 2)
+
+
+def test_a_restored_clusterer_reads_the_same_features_as_the_one_that_ran_on(monkeypatch) -> None:
+    """The new features read the story's numbers, names and member headlines: a state saved and
+    restored (as a store does, rows in row order) must give every candidate the same features,
+    also after a merge appended one story's rows to another's."""
+    from storylens.stories import cluster
+    from storylens.stories.state import decode, encode
+
+    monkeypatch.setattr(cluster, "LEAST_OF", 3)  # fewer than a story's members: which ones counts
+    rng = np.random.default_rng(11)
+    scorer = StoryScorer(np.zeros(len(FEATURES)), 0.0, {})
+    running = OnlineClusterer(scorer=scorer)
+    for n in range(12):
+        signal = _story_signals(f"storm river town{n % 3}", rng.normal(size=8) + (n % 2) * 3.0,
+                                f"name{n % 4} place{n % 2}", f"{2008 + n % 3} {n}")
+        running.observe(signal)
+        running.join(f"s{n % 3}", signal)
+    running.merge("s0", "s2")
+    changes = running.take_changes()
+    restored = OnlineClusterer(scorer=scorer)
+    restored.word_space.doc_freq = Counter(running.word_space.doc_freq)
+    restored.name_space.doc_freq = Counter(running.name_space.doc_freq)
+    restored.restore([decode(s.id, encode(s)) for s in changes.stories.values()],
+                     sorted((row, story, vector) for row, (story, vector) in changes.rows.items()),
+                     dict(running.merged_into), changes.docs, changes.newest)
+    article = _story_signals("storm river town1", rng.normal(size=8), "name1 place0", "2009 2020")
+    for clusterer in (running, restored):
+        clusterer.observe(article)
+    ids, features = running.candidates(article)
+    again_ids, again = restored.candidates(article)
+    assert ids == again_ids and len(ids) == 2
+    assert np.allclose(features, again)
