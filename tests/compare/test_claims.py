@@ -245,3 +245,24 @@ def test_a_claim_inside_a_longer_sentence_has_its_date_compared_by_its_verb(seco
     # Less close overall than sentences of one claim (the first carries a second claim).
     dates = fact_dates([(x, y, 0.3)], {a.article.id: a for a in analyses})
     assert bool(dates) is found, [d.values for d in dates]
+
+
+@pytest.mark.parametrize(("elsewhere", "found"), [
+    (" Governor Ann Lee had asked the council for $5.7 million.", False),  # both outlets give both figures
+    ("", True),
+])
+def test_figures_each_outlet_also_gives_are_no_number_difference(elsewhere: str, found: bool) -> None:
+    from storylens.analyze import analyze_many
+    from storylens.compare.discrepancies import fact_numbers
+
+    articles = _articles("Governor Ann Lee will have about $8 million for the harbour wall. The council approved "
+                         "the $5.7 million she asked for.",
+                         "Governor Ann Lee will have $5.7 million for the harbour wall. In all, about $8 million "
+                         "will go to the harbour." + elsewhere)
+    if not elsewhere:  # the first outlet never gives the second's figure
+        articles[0] = _articles("Governor Ann Lee will have about $8 million for the harbour wall.")[0]
+    analyses = list(analyze_many(articles, dayfirst=False))
+    x, y = (SentenceRef(a.id, 0) for a in articles)
+    texts = {r.key: a.sentence_text(0) for r, a in zip((x, y), analyses, strict=True)}
+    numbers = fact_numbers([(x, y, 0.9)], texts, {a.article.id: a for a in analyses})
+    assert bool(numbers) is found, [d.values for d in numbers]

@@ -362,8 +362,18 @@ def fact_numbers(claims: list[tuple[SentenceRef, SentenceRef, float]], texts: di
                  by_id: dict[str, Analysis]) -> list[Discrepancy]:
     """One number of one unit, given differently in two sentences stating one claim about the same
     participant ('300 jobs' / '350 jobs'). A sentence listing several numbers of a unit (a poll's
-    shares) states several claims, and which of them the other sentence matches is unknown."""
+    shares) states several claims, and which of them the other sentence matches is unknown. An
+    outlet that gives the other's figure elsewhere in its article does not disagree with it: the
+    two sentences count different things ("asked for $5.7 billion" / "about $8 billion in all")."""
     out = []
+    figures: dict[str, dict[str, set[tuple[str, str]]]] = {}
+
+    def stated(article: str, unit: str, figure: tuple[str, str]) -> bool:
+        if article not in figures:
+            text = by_id[article].article.text
+            figures[article] = {u: set(xs) for u, (xs, _) in _numbers_by_unit(text, text, _nobody, _nobody).items()}
+        return any(_consistent(figure, other) for other in figures[article].get(unit, ()))
+
     for x, y, similarity in claims:
         if similarity < SAME_DETAIL or not _shared_participant(by_id, x, y):
             continue
@@ -373,11 +383,17 @@ def fact_numbers(claims: list[tuple[SentenceRef, SentenceRef, float]], texts: di
                 ((left, voice_x),), ((right, voice_y),) = xs.items(), ys.items()
                 if _consistent(left, right) or not _same_voice(voice_x, voice_y):
                     continue
+                if stated(y.article, unit, left) and stated(x.article, unit, right):
+                    continue
                 out.append(Discrepancy("number", [Value(x.article, f"{' '.join(left)} {unit}".strip()),
                                                   Value(y.article, f"{' '.join(right)} {unit}".strip())],
                                        note=f"a different number of {unit}", confidence=0.5 + similarity / 2,
                                        evidence=[x, y]))
     return out
+
+
+def _nobody(offset: int) -> str | None:
+    return None
 
 
 def _shared_participant(by_id: dict[str, Analysis], x: SentenceRef, y: SentenceRef) -> bool:
