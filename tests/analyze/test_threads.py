@@ -53,3 +53,37 @@ def test_embedder_from_many_threads_equals_one_thread() -> None:
     together = in_threads(embed.embed, batches)
     for got, want in zip(together, alone * ROUNDS, strict=True):
         np.testing.assert_allclose(got, want, atol=1e-5)
+
+
+def test_a_batch_analysed_off_the_main_thread_does_not_fork_while_another_thread_parses() -> None:
+    # A fork copies only the calling thread: children of a fork made while another thread holds
+    # the parse lock would wait for it forever. Here one thread holds it for a moment while a
+    # second analyses a batch large enough for worker processes.
+    import threading
+    import time
+
+    from storylens.analyze import analyze_many, nlp
+
+    nlp.load()
+    articles = [Article.create(f"Harbour master Tom Reyes said the wall number {n} would be rebuilt. "
+                               "\"It will stand,\" he said.") for n in range(40)]
+    done: list[int] = []
+    held, release = threading.Event(), threading.Event()
+
+    def hold_parse() -> None:
+        with nlp.PARSE:
+            held.set()
+            release.wait(5)
+
+    def analyse() -> None:
+        done.append(len(list(analyze_many(articles, workers=2, dayfirst=False))))
+
+    holder = threading.Thread(target=hold_parse, daemon=True)
+    holder.start()
+    held.wait(5)
+    worker = threading.Thread(target=analyse, daemon=True)
+    worker.start()
+    time.sleep(0.5)
+    release.set()
+    worker.join(30)
+    assert done == [40]
