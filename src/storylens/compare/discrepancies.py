@@ -371,7 +371,7 @@ def fact_numbers(claims: list[tuple[SentenceRef, SentenceRef, float]], texts: di
     def stated(article: str, unit: str, figure: tuple[str, str]) -> bool:
         if article not in figures:
             text = by_id[article].article.text
-            figures[article] = {u: set(xs) for u, (xs, _) in _numbers_by_unit(text, text, _nobody, _nobody).items()}
+            figures[article] = {u: set(xs) for u, xs in _figures_by_unit(text, _nobody).items()}
         return any(_consistent(figure, other) for other in figures[article].get(unit, ()))
 
     for x, y, similarity in claims:
@@ -513,22 +513,25 @@ def _side(slot: DateSlot, analysis: Analysis) -> str:
 
 def _numbers_by_unit(x: str, y: str, voice_x: Callable[[int], str | None], voice_y: Callable[[int], str | None]
                      ) -> dict[str, tuple[dict[tuple[str, str], str | None], dict[tuple[str, str], str | None]]]:
-    """Numbers of the same unit in both sentences ('300 jobs' / '350 jobs'), each with the word
-    that bounds it ("more than", "about") and whose number it is (the outlet's, or a speaker's
-    inside a quotation); other units are not comparable, and a function word after a number ("in
-    2018 the") is no unit."""
-    def by_unit(text: str, voice: Callable[[int], str | None]) -> dict[str, dict[tuple[str, str], str | None]]:
-        found: dict[str, dict[tuple[str, str], str | None]] = {}
-        for match in NUMBER.finditer(text):
-            number, unit = match.groups()
-            before = text[max(match.start() - 30, 0) : match.start()]
-            if unit.casefold() not in _stop_words() and not DAY_OF_MONTH.search(before):
-                bound = APPROXIMATOR.search(before)
-                qualifier = bound.group(1).casefold() if bound else ""
-                found.setdefault(unit.casefold(), {})[(qualifier, number)] = voice(match.start())
-        return found
-    ux, uy = by_unit(x, voice_x), by_unit(y, voice_y)
+    """Numbers of the same unit in both sentences ('300 jobs' / '350 jobs'); other units are not
+    comparable."""
+    ux, uy = _figures_by_unit(x, voice_x), _figures_by_unit(y, voice_y)
     return {unit: (ux[unit], uy[unit]) for unit in ux.keys() & uy.keys()}
+
+
+def _figures_by_unit(text: str, voice: Callable[[int], str | None]) -> dict[str, dict[tuple[str, str], str | None]]:
+    """A text's numbers by unit, each with the word that bounds it ("more than", "about") and
+    whose number it is (the outlet's, or a speaker's inside a quotation); a function word after a
+    number ("in 2018 the") is no unit, and a day after a month no count."""
+    found: dict[str, dict[tuple[str, str], str | None]] = {}
+    for match in NUMBER.finditer(text):
+        number, unit = match.groups()
+        before = text[max(match.start() - 30, 0) : match.start()]
+        if unit.casefold() not in _stop_words() and not DAY_OF_MONTH.search(before):
+            bound = APPROXIMATOR.search(before)
+            qualifier = bound.group(1).casefold() if bound else ""
+            found.setdefault(unit.casefold(), {})[(qualifier, number)] = voice(match.start())
+    return found
 
 
 def _voice(by_id: dict[str, Analysis], ref: SentenceRef) -> Callable[[int], str | None]:
