@@ -52,8 +52,8 @@ def analyze_many(articles: Iterable[Article], reference: Written | date | None =
     workers = min(workers or os.cpu_count() or 1, len(articles) // PARALLEL_MIN)
     # A fork copies only the calling thread: a lock another thread holds at that moment (the
     # parse lock of a second request in the web server) stays held in the children forever. So
-    # only a process running on its main thread alone (the CLI, a batch job) forks workers.
-    if threading.current_thread() is not threading.main_thread() or threading.active_count() > 1:
+    # only a process running one thread (the CLI, a batch job) forks workers.
+    if threading.active_count() > 1:
         workers = 1
     if workers <= 1:
         yield from _analyze_batch(articles, reference, dayfirst)

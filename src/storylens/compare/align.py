@@ -162,11 +162,7 @@ def claim_groups(sims: np.ndarray, articles: list[str], settings: AlignSettings)
         held = member_of.get(i, []) + member_of.get(j, [])
         if any(i in facts[f] and j in facts[f] for f in held):
             continue
-        target = next((f for f in held if _may_join(facts[f], j if i in facts[f] else i, sims, articles,
-                                                     settings.threshold)), None)
-        if target is None:
-            target = next((f for f in held if _repeats(facts[f], j if i in facts[f] else i, sims, articles,
-                                                       settings.threshold)), None)
+        target = _fact_taking(facts, held, i, j, sims, articles, settings.threshold)
         if target is None:
             facts.append({i, j})
             target = len(facts) - 1
@@ -176,6 +172,17 @@ def claim_groups(sims: np.ndarray, articles: list[str], settings: AlignSettings)
             if target not in member_of.setdefault(n, []):
                 member_of[n].append(target)
     return sorted((frozenset(f) for f in facts), key=min)
+
+
+def _fact_taking(facts: list[set[int]], held: list[int], i: int, j: int, sims: np.ndarray,
+                 articles: list[str], threshold: float) -> int | None:
+    """The fact, among those holding one end of link (i, j), that takes the other end: as a new
+    article's sentence first, else as a restatement in an article already there."""
+    for accepts in (_may_join, _repeats):
+        for f in held:
+            if accepts(facts[f], j if i in facts[f] else i, sims, articles, threshold):
+                return f
+    return None
 
 
 def _may_join(fact: set[int], n: int, sims: np.ndarray, articles: list[str], threshold: float) -> bool:

@@ -208,7 +208,7 @@ def analyse_compared_stories(store: SQLiteStore, engine: Engine, report: Backfil
     from storylens.compare import story_day
 
     jobs: list[tuple[str, list[Article], Written | None, bool]] = []
-    for story in store.stories_by_id(sorted(_current_ids(store, report.stories_touched))):
+    for story in store.stories_by_id(sorted(store.current_story_ids(report.stories_touched))):
         if len(set(story.outlets)) < 2:
             continue
         originals = store.articles([a for a in story.article_ids if a not in story.duplicates])
@@ -225,20 +225,6 @@ def analyse_compared_stories(store: SQLiteStore, engine: Engine, report: Backfil
             continue
         store.save_analyses((a, version_for(a.article, reference, dayfirst=dayfirst)) for a in outcome.result)
         report.analysed += len(outcome.result)
-
-
-def _current_ids(store: SQLiteStore, story_ids: set[str]) -> set[str]:
-    """The stories as they stand now: a story touched by an early batch may have been merged into
-    another by a later one, and then only its alias is left."""
-    aliases = store.story_aliases()
-    current = set()
-    for story_id in story_ids:
-        seen = {story_id}
-        while story_id in aliases and aliases[story_id] not in seen:  # a chain of merges, never a loop
-            story_id = aliases[story_id]
-            seen.add(story_id)
-        current.add(story_id)
-    return current
 
 
 def analyse_articles(job: tuple[str, list[Article], Written | None, bool]) -> list[Analysis]:

@@ -114,6 +114,18 @@ class StoryStateTables:
         """Every merged story id -> the story it ended in (all the store ever merged)."""
         return {r[0]: r[1] for r in self.db.execute("SELECT story_id, merged_into FROM story_aliases")}
 
+    def current_story_ids(self, story_ids: Iterable[str]) -> set[str]:
+        """The stories these ids name now: a merged story's id gives the story it ended in (a
+        merge repoints older aliases, so one lookup suffices). O(ids), not O(store)."""
+        ids = list(story_ids)
+        merged: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            merged.update((r[0], r[1]) for r in self.db.execute(
+                f"SELECT story_id, merged_into FROM story_aliases WHERE story_id IN ({', '.join('?' * len(chunk))})",
+                chunk))
+        return {merged.get(i, i) for i in ids}
+
     def remembered_aliases(self) -> dict[str, str]:
         """The aliases of the stories the clusterer still remembers: what a loaded state needs
         (articles, headline rows and signatures name the story a merge left, never an alias;
