@@ -310,6 +310,8 @@ def serve(settings: config.Settings, host: str | None, port: int | None, workers
 
     import uvicorn
 
+    from storylens.serve import transport
+
     s = settings.with_overrides(serve_host=host, serve_port=port, serve_workers=workers)
     if not Path(s.db).exists():
         raise StorylensError(f"{s.db}: no store there yet; run `storylens ingest` or `storylens demo --db {s.db}`")
@@ -324,7 +326,7 @@ def serve(settings: config.Settings, host: str | None, port: int | None, workers
         os.environ[env] = str(getattr(s, name))
     err.print(f"storylens: serving {s.db} on http://{s.serve_host}:{s.serve_port} (Ctrl+C stops)")
     uvicorn.run("storylens.serve.app:create_app", factory=True, host=s.serve_host, port=s.serve_port,
-                workers=s.serve_workers, log_level="warning")
+                workers=s.serve_workers, log_level="warning", http=transport.PROTOCOL)
 
 
 def _report_rejection(source: str, rejection: Rejection, as_json: bool) -> None:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+import uvicorn
+from uvicorn.server import ServerState
 
 from storylens import api, cli
 from storylens.config import Settings
+from storylens.serve import transport
 from storylens.store import SQLiteStore
 from tests.serve.conftest import hostile_documents, start_server
 
@@ -57,3 +62,35 @@ def test_the_server_imports_no_heavy_library_before_it_listens() -> None:
              f"print(' '.join(m for m in {heavy!r} if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
     assert done.stdout.split() == []
+
+
+class _Transport(asyncio.Transport):
+    def __init__(self, sock: socket.socket) -> None:
+        super().__init__()
+        self.sock = sock
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return self.sock if name == "socket" else default
+
+
+async def _asgi_app(scope: dict, receive: object, send: object) -> None:
+    raise AssertionError("no request is made")
+
+
+def test_served_connections_have_nagle_off_even_from_a_listener_bound_without_proto() -> None:
+    """uvicorn binds the `--workers N` listener with proto 0, and asyncio then leaves Nagle on
+    (uvicorn #3149): each kept-alive response waited for the client's delayed acknowledgement."""
+    with socket.socket() as listener:  # proto 0, as uvicorn's own bind makes it
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        with socket.create_connection(listener.getsockname()), listener.accept()[0] as accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+
+            async def connect() -> None:
+                config = uvicorn.Config(app=_asgi_app, http=transport.PROTOCOL)
+                config.load()
+                protocol = config.http_protocol_class(config=config, server_state=ServerState(), app_state={})
+                protocol.connection_made(_Transport(accepted))
+
+            asyncio.run(connect())
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
