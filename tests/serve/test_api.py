@@ -8,10 +8,12 @@ from dataclasses import replace
 import pytest
 from fastapi.testclient import TestClient
 
+from storylens import api
 from storylens.config import Settings
+from storylens.model import RawDocument
 from storylens.serve import create_app
-from storylens.store import search
-from tests.serve.conftest import PAYLOAD
+from storylens.store import SQLiteStore, search
+from tests.serve.conftest import PAYLOAD, hostile_documents
 
 
 @pytest.fixture(scope="module")
@@ -157,12 +159,35 @@ def test_search_is_full_text_and_user_syntax_is_only_words(demo: TestClient) -> 
     assert page.status_code == 200 and "newest first" in page.text and 'value="recent" selected' in page.text
 
 
-def test_a_search_says_when_its_word_is_in_more_articles_than_it_reads(demo: TestClient, monkeypatch) -> None:
-    exact = demo.get("/api/stories", params={"q": "the"}).json()
+def test_a_search_says_when_its_word_is_in_more_articles_than_it_reads(demo_store: Settings, monkeypatch) -> None:
+    exact = TestClient(create_app(demo_store), base_url="http://localhost").get(
+        "/api/stories", params={"q": "the"}).json()
     assert exact["total_exact"] is True and exact["total"] >= 2
     monkeypatch.setattr(search, "SEARCH_ARTICLES", 1)
+    demo = TestClient(create_app(demo_store), base_url="http://localhost")  # its lists are kept per app
     cut = demo.get("/api/stories", params={"q": "the"}).json()
     assert cut["total_exact"] is False and cut["total"] == 1 and len(cut["stories"]) == 1
     page = demo.get("/", params={"q": "the"}).text
     assert "At least 1 stories matching “the” (the stories of its 1 latest articles)" in page
     assert demo.get("/api/stories").json()["total_exact"] is True
+
+
+def test_lists_are_kept_until_another_connection_commits(tmp_path, monkeypatch) -> None:
+    s = Settings(db=str(tmp_path / "news.db"))
+    api.ingest_documents(hostile_documents(), s)
+    queries = []
+    story_page = SQLiteStore.story_page
+    monkeypatch.setattr(SQLiteStore, "story_page", lambda self, q: queries.append(q) or story_page(self, q))
+    client = TestClient(create_app(s), base_url="http://localhost")
+    before = client.get("/api/stories").json()
+    for path in ("/api/stories", "/", "/", "/api/stories"):
+        assert client.get(path).status_code == 200
+    assert len(queries) == 2  # one list and one page, each computed once
+
+    news = RawDocument(source="ferry", kind="clean", title="Ferry runs aground off Keel Point",
+                       content="A ferry ran aground off Keel Point on Monday, the coastguard said.")
+    api.ingest_documents([news], s)  # another connection, as an ingest beside the server
+    after = client.get("/api/stories").json()
+    assert after["total"] == before["total"] + 1
+    assert "Ferry runs aground" in client.get("/").text
+    assert len(queries) == 4

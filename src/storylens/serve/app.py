@@ -31,7 +31,7 @@ from storylens.errors import InputError, NotFoundError
 from storylens.ingest.files import parse_records
 from storylens.model import Analysis, Article, SourceState, Story, iso
 from storylens.serve import errors, views
-from storylens.serve.data import Comparisons, Pages, Stores, Writer, with_retries
+from storylens.serve.data import Comparisons, Listings, Pages, Stores, Writer, with_retries
 from storylens.serve.errors import ApiError
 from storylens.store import search
 from storylens.store.base import StoryPage, StoryQuery
@@ -49,6 +49,7 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
     stores.get()  # fail at start-up, not on the first request, when the store cannot be opened
     comparisons = Comparisons(stores, Writer(s.db), s)
     pages = Pages()
+    listings = Listings(s.db)
     analyses: OrderedDict[str, Analysis] = OrderedDict()
     lock = threading.Lock()
     templates = page_templates()
@@ -115,9 +116,12 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
         page: Annotated[int, Query(ge=1, le=100_000)] = 1,
         per_page: Annotated[int, Query(ge=1, le=200)] = s.page_size,
     ) -> dict[str, Any]:
-        total, found, exact = story_query(q, entity, outlet, since, until, sort, page, per_page)
-        return {"total": total, "total_exact": exact, "page": page, "per_page": per_page, "sort": sort,
-                "stories": [st.to_dict() for st in found]}
+        def listing() -> dict[str, Any]:
+            total, found, exact = story_query(q, entity, outlet, since, until, sort, page, per_page)
+            return {"total": total, "total_exact": exact, "page": page, "per_page": per_page, "sort": sort,
+                    "stories": [st.to_dict() for st in found]}
+
+        return listings.get(("api", q, entity, outlet, since, until, sort, page, per_page), listing)
 
     # Routes with a suffix come before the bare one: an id may contain "/" (`:path`).
     @app.get("/api/stories/{story_id:path}/comparison", tags=["stories"])
@@ -185,12 +189,16 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
     def story_list(q: Annotated[str | None, Query(max_length=200)] = None,
                    sort: Annotated[Sort, Query()] = "coverage",
                    page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+        return HTMLResponse(listings.get(("page", q, sort, page), lambda: story_list_html(q, sort, page)))
+
+    def story_list_html(q: str | None, sort: Sort, page: int) -> str:
         total, found, exact = story_query(q, None, None, None, None, sort, page, s.page_size)
         days = with_retries(lambda: stores.get().story_days([st.id for st in found]))
         rows = [{"story": st, "size": len(st.article_ids), "span": _span(st),
                  "spark": views.sparkline(days.get(st.id, []))} for st in found]
-        return render("stories.html", rows=rows, q=q or "", sort=sort, page=page, total=total, exact=exact,
-                      searched=search.SEARCH_ARTICLES, pages=max(1, -(-total // s.page_size)))
+        return templates.get_template("stories.html").render(
+            rows=rows, q=q or "", sort=sort, page=page, total=total, exact=exact,
+            searched=search.SEARCH_ARTICLES, pages=max(1, -(-total // s.page_size)))
 
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:
