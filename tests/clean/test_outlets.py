@@ -22,8 +22,14 @@ NAMES = OutletNames.load()
     ("NYT", None, "The New York Times"),
     ("www.nytimes.com", None, "The New York Times"),
     (None, "https://www.theguardian.com/world/2020/jan/06/x", "The Guardian"),
-    ("hpo", None, "HPO"),
-    ("HPO", None, "HPO"),
+    # The short ids news datasets give outlets (BASIL's fox / nyt / hpo) read as one full name each,
+    # so a story never shows "FOX" and "HPO" beside "The New York Times".
+    ("fox", None, "Fox News"),
+    ("hpo", None, "HuffPost"),
+    ("HPO", None, "HuffPost"),
+    ("The Huffington Post", None, "HuffPost"),
+    ("kxan", None, "KXAN"),  # an id the table does not know keeps one spelling
+    ("KXAN", None, "KXAN"),
     ("valley post", None, "Valley Post"),
     ("Space.com", "https://www.space.com/x", "Space.com"),
     ("localpaper.co.uk", None, "localpaper.co.uk"),
