@@ -12,7 +12,7 @@ from storylens.cli import cli
 from storylens.compare import compare, to_report
 from storylens.compare.align import AlignSettings, claim_groups
 from storylens.compare.dateslots import sentence_slots
-from storylens.compare.digest import digest_lines, opens_with_pronoun
+from storylens.compare.digest import digest_lines, has_pronoun_subject, is_bare_quotation, opens_with_pronoun
 from storylens.compare.discrepancies import negation_flip, spelling_variants, word_differences
 from storylens.model import Analysis, Article, Comparison, Fact, Sentence, SentenceRef
 
@@ -171,6 +171,44 @@ def test_no_digest_line_opens_with_a_pronoun() -> None:
     assert texts[0].startswith("The wall will be rebuilt")
     assert not any(opens_with_pronoun(t) for t in texts) and len(texts) == 2
     assert opens_with_pronoun("“He also said…” the report went on") and not opens_with_pronoun("Helen said")
+
+
+def test_no_digest_line_hides_a_pronoun_subject_behind_its_opening_words() -> None:
+    # The first word is "But": only the parse shows that the one who decided is a bare "she".
+    comparison = _comparison(
+        ["But on Tuesday, after a night of talks with engineers, she decided the wall would be rebuilt by May. "
+         "After the vote, they said the pier would close.",
+         "Ten homes were flooded at Marrowby. Mayor Ann Lee decided on Tuesday that the wall would be rebuilt by May."],
+        [Fact("shared", [SentenceRef("a", 0), SentenceRef("b", 1)], 0.9),
+         Fact("single", [SentenceRef("a", 1)], 0.8), Fact("single", [SentenceRef("b", 0)], 0.7)])
+    texts = [text for text, _, _ in digest_lines(comparison)]
+    assert texts == ["Mayor Ann Lee decided on Tuesday that the wall would be rebuilt by May.",
+                     "Ten homes were flooded at Marrowby."]
+
+
+@pytest.mark.parametrize(("text", "unresolved"), [
+    ("But on Thursday, in a sharp rebuke of the council, he resigned.", True),
+    ("Today, his fellow councillors urged him to step aside.", True),
+    ("“I wish I had stayed,” he said.", True),
+    ("Ann Lee said she would stay on until May.", False),
+    ("Its chief executive, Ann Lee, resigned on Monday.", False),
+    ("Officials in Marrowby said the wall had held for a century.", False),
+])
+def test_a_pronoun_subject_is_found_by_the_parse(text: str, unresolved: bool) -> None:
+    assert has_pronoun_subject(text) is unresolved
+
+
+def test_a_quotation_without_its_speaker_is_no_digest_line() -> None:
+    comparison = _comparison(
+        ["“Nobody will lose a home, and the wall will stand again by May.”",
+         "The wall will be rebuilt by May, Mayor Ann Lee said."],
+        [Fact("shared", [SentenceRef("a", 0), SentenceRef("b", 0)], 0.9)])
+    assert [text for text, _, _ in digest_lines(comparison)] == [
+        "The wall will be rebuilt by May, Mayor Ann Lee said."]
+    assert is_bare_quotation("“It’s not about the mayor")  # a quotation running on
+    assert is_bare_quotation('"We are asking the council to act." ')
+    assert not is_bare_quotation("“We will rebuild,” Ann Lee said.")
+    assert not is_bare_quotation("The mayor called it “a disgrace.”")
 
 
 # -- compare --each (contract command 5) ------------------------------------------------------------

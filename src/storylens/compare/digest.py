@@ -13,6 +13,11 @@ SINGLE_LINES = 4
 PRONOUNS = {"he", "she", "they", "it", "his", "her", "their", "its", "him", "them", "this", "these",
             "those", "that", "we", "i"}
 _FIRST_WORD = re.compile(r"[\W_]*(\w+)")
+OPENING_QUOTES = ("“", '"', "«", "„")
+# Quoted stretches: curly or straight double quotes (a single quote is too often an apostrophe).
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|„[^“”]*[“”]")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+MAX_PARSED = 2000  # characters of one sentence parsed for its subject: article text is unbounded
 
 
 def outlet_name(comparison: Comparison, article_id: str) -> str:
@@ -24,8 +29,10 @@ def digest_lines(comparison: Comparison) -> list[tuple[str, list[str], str]]:
     """(sentence, outlets citing it, kind): consensus first, then single-source facts by importance.
 
     A line must read on its own, quoted out of the article: no sentence twice (one lead reported by
-    three outlets is one line), and none opening with a pronoun whose person the reader cannot
-    see ("He also said…"): another sentence of the fact is taken, or the fact is left out.
+    three outlets is one line), and none whose subject or speaker the reader cannot see: a pronoun
+    first ("He also said…") or behind the opening words ("But on Thursday, …, he decided"), or a
+    bare quotation whose speaker is named in another sentence. Another sentence of the fact is
+    taken, or the fact is left out.
     """
     texts = {(a.article.id, s.index): s.of(a.article.text) for a in comparison.analyses for s in a.sentences}
     lines: list[tuple[str, list[str], str]] = []
@@ -48,15 +55,55 @@ def _quotable(fact: Fact, texts: dict[tuple[str, int], str], seen: set[str]) -> 
     """The earliest sentence of the fact that stands on its own and is not in the digest yet."""
     for ref in sorted(fact.sentences, key=lambda r: (r.index, r.article)):
         text = texts[(ref.article, ref.index)]
-        if not opens_with_pronoun(text) and _fold(text) not in seen:
+        if _fold(text) not in seen and reads_alone(text):
             return text
     return None
+
+
+def reads_alone(text: str) -> bool:
+    """Whether a reader can tell, from the sentence alone, who it is about and who speaks in it."""
+    return not (opens_with_pronoun(text) or is_bare_quotation(text) or has_pronoun_subject(text))
 
 
 def opens_with_pronoun(text: str) -> bool:
     """Whether the sentence's first word is a pronoun pointing back to someone named before it."""
     match = _FIRST_WORD.match(text)
     return match is not None and match.group(1).casefold() in PRONOUNS
+
+
+def has_pronoun_subject(text: str) -> bool:
+    """Whether the main clause's subject is a pronoun ("he decided"), or a noun owned by one with
+    no name beside it ("his fellow Missourians urged"), wherever it stands in the sentence.
+
+    The first word alone misses the subject behind an opening connective or adverbial ("But on
+    Thursday, in an extraordinary rebuke of the president, he decided..."): the subject is found
+    by the dependency parse, not by position. A pronoun inside a clause the sentence names
+    someone for ("Trump said he'd like...") is resolved by that name and passes.
+    """
+    from storylens.analyze.nlp import PARSE, load
+
+    with PARSE:
+        doc = load()(text[:MAX_PARSED])
+    for root in (t for t in doc if t.dep_ == "ROOT"):
+        for subject in (c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")):
+            if subject.tag_ == "PRP" or (subject.tag_ == "DT" and subject.lower_ in PRONOUNS):
+                return True
+            owned = any(c.dep_ == "poss" and c.tag_ == "PRP$" for c in subject.children)
+            if owned and not any(c.dep_ == "appos" for c in subject.children):  # "Its chief, Ann Lee,"
+                return True
+    return False
+
+
+def is_bare_quotation(text: str) -> bool:
+    """Whether the sentence is a quotation and nothing else: who said it is in another sentence,
+    so the line would put words in no one's mouth (or, read in the digest, in the outlet's)."""
+    if not text.lstrip().startswith(OPENING_QUOTES):
+        return False
+    outside = _QUOTED.sub(" ", text)
+    unclosed = min((outside.find(q) for q in OPENING_QUOTES if q in outside), default=-1)
+    if unclosed >= 0:  # a quotation running on into the next sentence
+        outside = outside[:unclosed]
+    return _WORD.search(outside) is None
 
 
 def _fold(text: str) -> str:
