@@ -10,11 +10,11 @@ from click.testing import CliRunner
 
 from storylens.cli import cli
 from storylens.compare import compare, to_report
-from storylens.compare.align import AlignSettings, claim_groups
+from storylens.compare.align import AlignSettings, align, claim_groups, lead_with_unshown
 from storylens.compare.dateslots import sentence_slots
 from storylens.compare.digest import digest_lines, has_pronoun_subject, is_bare_quotation, opens_with_pronoun
 from storylens.compare.discrepancies import negation_flip, spelling_variants, word_differences
-from storylens.model import Analysis, Article, Comparison, Fact, Sentence, SentenceRef
+from storylens.model import Analysis, Article, Comparison, Fact, Quote, Sentence, SentenceRef
 
 
 def _articles(*texts: str, published: str = "2025-03-14T09:00") -> list[Article]:
@@ -55,6 +55,38 @@ def test_a_sentence_aligns_with_its_best_match_not_with_every_similar_one() -> N
 def test_a_claim_an_article_restates_is_one_fact(b0_b1: float, facts: list) -> None:
     sims = np.array([[1.0, 0.8, 0.7], [0.8, 1.0, b0_b1], [0.7, b0_b1, 1.0]])
     assert claim_groups(sims, ["a", "b", "b"], AlignSettings(threshold=0.3, margin=0.2)) == facts
+
+
+def _quoting(analysis: Analysis, speaker: str) -> Analysis:
+    """The analysis with each sentence's text between straight quotation marks as its quotation."""
+    text = analysis.article.text
+    for s in analysis.sentences:
+        first = text.find('"', s.start, s.end)
+        last = text.find('"', first + 1, s.end) if first >= 0 else -1
+        if last > first >= 0:
+            analysis.quotes.append(Quote(first + 1, last, text=text[first + 1:last], speaker=speaker,
+                                         cue="said", sentence=s.index))
+    return analysis
+
+
+def test_another_quotation_of_the_same_speaker_is_another_fact() -> None:
+    # Same speaker, same occasion, same frame: only the quotations tell b's statement from a's and c's.
+    analyses = [_quoting(_analysis(a), "Ann Lee") for a in _articles(
+        '"Nobody can tell us where the harbour money went," Mayor Ann Lee said at the council meeting on Monday.',
+        '"We will rebuild the harbour wall before the summer," Mayor Ann Lee said at the council meeting on Monday.',
+        '"Nobody can tell us where the harbour money went," Lee said at the council on Monday.')]
+    facts, _, _ = align(analyses, AlignSettings())
+    members = [{r.article for r in f.sentences} for f in facts if f.kind == "shared"]
+    a, b, c = (x.article.id for x in analyses)
+    assert {a, c} in members
+    assert not any(b in m for m in members)
+
+
+def test_a_sentence_in_two_facts_leads_only_one_of_them() -> None:
+    a0, b0, c0 = SentenceRef("a", 0), SentenceRef("b", 0), SentenceRef("c", 0)
+    led = lead_with_unshown([Fact("shared", [a0, b0], 0.9), Fact("shared", [a0, c0], 0.8),
+                             Fact("shared", [a0], 0.7)])
+    assert [f.sentences for f in led] == [[a0, b0], [c0, a0], [a0]]
 
 
 # -- discrepancies --------------------------------------------------------------------------------

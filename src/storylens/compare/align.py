@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from storylens.analyze.embed import embed
-from storylens.compare.quotematch import QuoteMatches
+from storylens.compare.quotematch import LOWEST_CUTOFF, QuoteMatches
 from storylens.model import Analysis, Fact, SentenceRef
 
 QUOTE_MATCH = 85  # rapidfuzz partial ratio at which two quotations are the same words
@@ -84,6 +84,30 @@ def quote_similarity(matches: QuoteMatches, refs: list[tuple[SentenceRef, str]])
     return out
 
 
+def different_statements(matches: QuoteMatches, refs: list[tuple[SentenceRef, str]]) -> np.ndarray:
+    """True for sentence pairs that each carry a quotation (four words or more) and share none.
+
+    A quotation is the claim its sentence reports, and two different quotations are two
+    statements even when the same person makes both on the same subject ("His grandmother in
+    Kenya said..." / "I want to see the birth certificate," said Trump): their words and
+    embeddings are alike through the speaker and the topic, which is how a fact used to take in
+    another quotation of the same speaker from a third outlet. Versions of one quotation (any
+    pair `QuoteMatches` keeps, worded apart or cut short) are not different statements.
+    """
+    position = {ref.key: n for n, (ref, _) in enumerate(refs)}
+    quoting = np.zeros(len(refs), dtype=bool)
+    for quoted in matches.quotes:
+        quoting[position[SentenceRef(quoted.article, quoted.quote.sentence).key]] = True
+    same = np.zeros((len(refs), len(refs)), dtype=bool)
+    for x, y in matches.pairs(LOWEST_CUTOFF):
+        si = position[SentenceRef(x.article, x.quote.sentence).key]
+        sj = position[SentenceRef(y.article, y.quote.sentence).key]
+        same[si, sj] = same[sj, si] = True
+    different = np.outer(quoting, quoting) & ~same
+    np.fill_diagonal(different, False)
+    return different
+
+
 class Similarities(NamedTuple):
     """Sentence-by-sentence similarities of a story. `lexical` is the strict evidence (same words
     or the same quotation); `combined` is what alignment decides on (lexical or same meaning)."""
@@ -114,8 +138,10 @@ def align(analyses: list[Analysis], settings: AlignSettings | float,
     if not isinstance(settings, AlignSettings):
         settings = AlignSettings(threshold=settings)
     refs = sentence_refs(analyses)
-    lexical = lexical_similarity(matches or QuoteMatches(analyses), refs)
+    matches = matches or QuoteMatches(analyses)
+    lexical = lexical_similarity(matches, refs)
     sims = np.maximum(lexical, embedding_similarity(analyses, settings.embedding_offset))
+    sims[different_statements(matches, refs)] = 0.0
     articles = [r.article for r, _ in refs]
     groups = claim_groups(sims, articles, settings)
     facts = [Fact("shared", [refs[n][0] for n in sorted(g)], score=_mean_pair(sims, g, articles))
@@ -125,7 +151,24 @@ def align(analyses: list[Analysis], settings: AlignSettings | float,
                for n in range(len(refs)) if n not in aligned]
     facts.sort(key=lambda f: (-len({r.article for r in f.sentences}), -f.score))
     singles.sort(key=lambda f: -f.score)
-    return facts + singles, Similarities(lexical, sims), refs
+    return lead_with_unshown(facts) + singles, Similarities(lexical, sims), refs
+
+
+def lead_with_unshown(facts: list[Fact]) -> list[Fact]:
+    """Each fact with a sentence no earlier fact leads with moved to the front, where one exists.
+
+    Every view shows a fact by its first sentence (the report's rows, the coverage matrix, CSV).
+    A long sentence may sit in two facts (it carries two claims), and two rows shown by that one
+    sentence read as one claim listed twice with different outlets; led by their other members,
+    they show the two claims.
+    """
+    shown: set[str] = set()
+    out = []
+    for fact in facts:
+        lead = next((r for r in fact.sentences if r.key not in shown), fact.sentences[0])
+        shown.add(lead.key)
+        out.append(Fact(fact.kind, [lead, *(r for r in fact.sentences if r != lead)], fact.score))
+    return out
 
 
 def claim_links(sims: np.ndarray, articles: list[str], settings: AlignSettings) -> list[tuple[float, int, int]]:

@@ -84,7 +84,7 @@ def same_claim_pairs(facts: list[Fact], similarities: Similarities, refs: list[t
     seen: set[tuple[str, str]] = set()
     for fact in facts:
         if fact.kind == "shared":
-            for x, y in combinations(fact.sentences, 2):
+            for x, y in combinations(sorted(fact.sentences, key=lambda r: position[r.key]), 2):
                 if x.article != y.article and (x.key, y.key) not in seen:
                     seen.add((x.key, y.key))
                     yield x, y, float(combined[position[x.key], position[y.key]])
