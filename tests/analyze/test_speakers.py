@@ -98,3 +98,47 @@ def test_a_timestamp_line_is_not_the_speaker() -> None:
             "said: \u201cThe wall was built to last a century. It lasted two.\u201d\n\nThe harbour is old.")
     found = speakers_of(text)
     assert found and all(speaker != "1:50 p.m." for _, speaker, _ in found)
+
+
+def test_a_dateline_is_not_the_subject_of_the_first_sentence() -> None:
+    text = ("Clinton swipes at Trump over Brexit.\n\n"
+            "Washington (AFP) – Democrat Hillary Clinton has taken a swipe at Republican rival Donald "
+            "Trump’s stance on Brexit, saying that “bombastic comments” do more harm than good during "
+            "such times, in a statement on Friday.")
+    assert speakers_of(text)[0][1] == "Hillary Clinton"
+
+
+def test_a_paragraph_break_is_a_sentence_break_for_the_parser() -> None:
+    text = ("The Latest: Trump defends his city.\n\n"
+            "The Latest on campaign 2016 in the lead up to Tuesday’s New York primary (all times EDT):\n\n"
+            "9:34 p.m.\n\n"
+            "Donald Trump has delivered an impassioned defense of “New York values,” saying the city "
+            "embodied the “bravery, heart and soul of America.”")
+    assert [s for _, s, _ in speakers_of(text)] == ["Donald Trump", "Donald Trump"]
+
+
+def test_a_long_sentence_that_opens_with_the_attribution_attributes_the_quotation() -> None:
+    text = ("Hundreds of supporters gathered in Harlem on Saturday for the coalition's rally.\n\n"
+            "\"And I'm not being paid!\" Marcus LeVell declared, a point he likes to make after a recent "
+            "appearance on an urban radio station in Chicago.")
+    assert speakers_of(text)[0][1:] == ("Marcus LeVell", "named")
+
+
+def test_a_sentence_that_reports_more_speech_does_not_attribute_the_quotation_before_it() -> None:
+    text = ("Loretta Lynch announced on Monday the lawsuit against the state of North Carolina. "
+            "“We are seeking a court order declaring the restriction discriminatory.” Governor Pat "
+            "McCrory further announced that the state was suing the department over its reading of the law.")
+    assert speakers_of(text)[0][1] == "Loretta Lynch"
+
+
+def test_a_speaker_phrase_stops_before_the_clause_that_quotes() -> None:
+    text = ("The city council voted 6-1 on Tuesday. The council approved the resolution which said the city "
+            "“condemns anti-Muslim and anti-refugee speech from candidates and others.”")
+    speaker = speakers_of(text)[0][1]
+    assert speaker is not None and "“" not in speaker and "condemns" not in speaker
+
+
+def test_a_headline_led_by_a_name_and_a_colon_gives_its_quotation_that_speaker() -> None:
+    text = ("Ben Carson: Hillary Clinton ‘Not Fit To Serve As President Of The United States.’\n\n"
+            "The candidate spoke to supporters in Iowa on Monday about the attack in Benghazi.")
+    assert speakers_of(text)[0][1] == "Ben Carson"

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 BATCH = 8
 # Stored analyses carry this version; change it whenever the analyze stage or its models change
 # what they find, and stored analyses are recomputed on next use.
-VERSION = "6 en_core_web_sm-3.8.0 all-MiniLM-L6-v2-int8"
+VERSION = "7 en_core_web_sm-3.8.0 all-MiniLM-L6-v2-int8"
 PARALLEL_MIN = 8  # articles per worker below which a second process costs more than it saves
 
 
@@ -76,7 +76,7 @@ def _analyze_batch(articles: list[Article], reference: Written | date | None, da
     pipeline = nlp.load()
     for start in range(0, len(articles), BATCH):
         chunk = articles[start : start + BATCH]
-        english = [a.text for a in chunk if is_english(a.lang)]
+        english = [nlp.without_datelines(a.text) for a in chunk if is_english(a.lang)]
         with nlp.PARSE:  # one shared pipeline per process: parsed by one thread at a time
             docs = iter(list(pipeline.pipe(english, batch_size=BATCH)))
         yield from _analyze_parsed(chunk, docs, reference, dayfirst)

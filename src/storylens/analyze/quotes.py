@@ -49,6 +49,8 @@ SPEECH_VERBS = {
 PRONOUNS_PERSON = {"he", "she", "him", "her", "i", "we"}
 PRONOUNS_OTHER = {"it", "they", "this"}
 RELATIVE = {"who", "that", "which"}
+CLAUSES = ("relcl", "acl", "advcl")  # clauses that say something of a speaker phrase, not who it is
+QUOTE_MARKS = set("“”\"«»„")  # double marks: a single one is also an apostrophe (Sanders’ campaign)
 SCARE_MAX_WORDS = 3
 MIN_WORDS = 2  # "called him “unstable”": one word borrowed, not a statement quoted
 TITLE_MAX_WORDS = 6
@@ -128,7 +130,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention]) ->
                 or _is_title(text[span.start : span.end]):
             continue  # scare quotes, single words ("unstable"), titles of shows and films
         tail = sentences[end_index + 1] if end_index + 1 < len(sentences) else None
-        if cue_token is None and tail is not None and _attribution_follows(text, span, tail):
+        if cue_token is None and tail is not None and _attribution_follows(doc, span, tail, inside):
             # “Does anybody know?” Graham asked. -- the splitter ended the sentence at the "?"
             cue_token, subject = _cue_and_subject(doc, [tail], inside, span)
         lead_in = sentences[index - 1] if index > 0 else None
@@ -232,19 +234,44 @@ def _signed_by(text: str, span: _Found) -> str | None:
 _LABEL = re.compile(r"(?:^|[\n.!?]\s*|\s)([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,3})[^\S\n]*:[^\S\n]*[“\"]?$")
 
 
+_LEAD_LABEL = re.compile(r"[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,3})[^\S\n]*:[^\S\n]")
+
+
 def _labelled_by(text: str, span: _Found, salience: Salience) -> str | None:
-    """A quotation after a name and a colon, as in transcripts and lists: Clinton: “Our goal ...”."""
+    """A quotation after a name and a colon, as in transcripts and lists: Clinton: “Our goal ...”;
+    or in a paragraph led by a person's name and a colon, as headlines give a speaker: Ben Carson:
+    Hillary Clinton ‘Not Fit To Serve’."""
     found = _LABEL.search(text, max(0, span.start - 60), span.start)
-    if found is None:
-        return None
-    person = salience.person_at(found.start(1), found.end(1))
-    return person.canonical if person is not None else found.group(1)
+    if found is not None:
+        person = salience.person_at(found.start(1), found.end(1))
+        return person.canonical if person is not None else found.group(1)
+    lead = _LEAD_LABEL.match(text, text.rfind("\n", 0, span.start) + 1, span.start)
+    person = salience.person_at(lead.start(1), lead.end(1)) if lead else None
+    return person.canonical if person is not None else None
 
 
-def _attribution_follows(text: str, span: _Found, after: Sentence) -> bool:
-    """The next sentence starts right after the closing mark and is a short "X said" clause."""
+def _attribution_follows(doc: Doc, span: _Found, after: Sentence, inside: list[tuple[int, int]]) -> bool:
+    """The next sentence starts right after the closing mark and attributes the quotation: a
+    short "X said" clause, or a longer sentence that opens with its attribution ("Miller, a
+    retired worker from a nuclear plant, said pleasantly into the phone."; "said Larry Noble, an
+    attorney with ..."): its first verb is a speech verb that opens it or whose subject does,
+    and says nothing of its own (no clause: "She further announced that ..."; no quotation as
+    its object: "He pledged “cooperation”"). A sentence whose first verb is something else only
+    goes on talking."""
+    text = doc.text
     gap = text[span.end : after.start]
-    return "\n" not in gap and not re.search(r"\w", gap) and len(after.of(text).split()) <= ATTRIBUTION_TAIL
+    if "\n" in gap or re.search(r"\w", gap):
+        return False
+    if len(after.of(text).split()) <= ATTRIBUTION_TAIL:
+        return True
+    chunk = doc.char_span(after.start, after.end, alignment_mode="expand")
+    verbs = [t for t in chunk or [] if t.tag_.startswith("VB") and not _within(t.idx, inside)]
+    if chunk is None or not verbs or verbs[0].lower_ not in SPEECH_VERBS:
+        return False
+    verb, subject = verbs[0], _subject(verbs[0])
+    if any(c.dep_ == "ccomp" or (c.dep_ == "dobj" and _within(c.idx, inside)) for c in verb.children):
+        return False
+    return verb.i == chunk.start or (subject is not None and _start_of(subject) == after.start)
 
 
 def _opens_after_reported_speech(text: str, before: Sentence, span: _Found,
@@ -399,8 +426,22 @@ def _resolve(subject: Span | Token, salience: Salience, quotes: list[Quote],
             return Resolved(holder, "role")
     if not can_speak(head):
         return Resolved(None, "")  # "The moves", "the core of American national interests"
-    words = text.split()
+    words = _naming_words(head)
     return Resolved(" ".join(words[:MAX_SPEAKER_WORDS]) if words else None, "named")
+
+
+def _naming_words(head: Token) -> list[str]:
+    """The words of a speaker phrase that name the speaker: without the clauses hung on it and
+    never into a quotation ("the resolution which said the city “condemns" is "the resolution")."""
+    clauses = {t.i for child in head.children if child.dep_ in CLAUSES for t in child.subtree}
+    tokens = [t for t in head.subtree if t.i not in clauses]
+    while tokens and tokens[0].text in QUOTE_MARKS:  # a stray mark the parse hung on the phrase
+        tokens.pop(0)
+    quoted = next((k for k, t in enumerate(tokens) if t.text in QUOTE_MARKS), len(tokens))
+    tokens = tokens[:quoted]
+    while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
+        tokens.pop()
+    return [t.text for t in tokens]
 
 
 def _names_the_phrase(doc: Doc, organisation: Mention, head: Token) -> bool:
