@@ -14,7 +14,7 @@ from storylens.compare.align import AlignSettings, align, claim_groups, lead_wit
 from storylens.compare.dateslots import sentence_slots
 from storylens.compare.digest import digest_lines, has_pronoun_subject, is_bare_quotation, opens_with_pronoun
 from storylens.compare.discrepancies import negation_flip, spelling_variants, word_differences
-from storylens.model import Analysis, Article, Comparison, Fact, Quote, Sentence, SentenceRef
+from storylens.model import Analysis, Article, Comparison, Discrepancy, Fact, Quote, Sentence, SentenceRef, Value
 
 
 def _articles(*texts: str, published: str = "2025-03-14T09:00") -> list[Article]:
@@ -241,6 +241,17 @@ def test_a_quotation_without_its_speaker_is_no_digest_line() -> None:
     assert is_bare_quotation('"We are asking the council to act." ')
     assert not is_bare_quotation("“We will rebuild,” Ann Lee said.")
     assert not is_bare_quotation("The mayor called it “a disgrace.”")
+
+
+def test_a_consensus_line_is_no_sentence_another_outlet_contradicts() -> None:
+    comparison = _comparison(
+        ["The mayor will leave office on January 1, her office said. Mayor Ann Lee is resigning.",
+         "Mayor Ann Lee is resigning and will leave office at the end of February."],
+        [Fact("shared", [SentenceRef("a", 0), SentenceRef("a", 1), SentenceRef("b", 0)], 0.9)])
+    comparison.discrepancies = [Discrepancy(
+        "date", [Value("a", "January 1"), Value("b", "at the end of February")], confidence=0.5,
+        evidence=[SentenceRef("a", 0), SentenceRef("b", 0)])]
+    assert [text for text, _, _ in digest_lines(comparison)] == ["Mayor Ann Lee is resigning."]
 
 
 # -- compare --each (contract command 5) ------------------------------------------------------------

@@ -17,6 +17,8 @@ OPENING_QUOTES = ("“", '"', "«", "„")
 # Quoted stretches: curly or straight double quotes (a single quote is too often an apostrophe).
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|„[^“”]*[“”]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# Discrepancy kinds where the outlets state different facts (not different words for one).
+CONFLICTING = {"date", "number", "negation", "attribution"}
 MAX_PARSED = 2000  # characters of one sentence parsed for its subject: article text is unbounded
 
 
@@ -31,24 +33,36 @@ def digest_lines(comparison: Comparison) -> list[tuple[str, list[str], str]]:
     A line must read on its own, quoted out of the article: no sentence twice (one lead reported by
     three outlets is one line), and none whose subject or speaker the reader cannot see: a pronoun
     first ("He also said…") or behind the opening words ("But on Thursday, …, he decided"), or a
-    bare quotation whose speaker is named in another sentence. Another sentence of the fact is
-    taken, or the fact is left out.
+    bare quotation whose speaker is named in another sentence. A consensus line is no sentence
+    whose detail another outlet contradicts. Another sentence of the fact is taken, or the fact
+    is left out.
     """
     texts = {(a.article.id, s.index): s.of(a.article.text) for a in comparison.analyses for s in a.sentences}
     lines: list[tuple[str, list[str], str]] = []
     seen: set[str] = set()
+    disputed = disputed_sentences(comparison)
     limits = {"shared": CONSENSUS_LINES, "single": SINGLE_LINES}
     for kind in ("shared", "single"):
         for fact in (f for f in comparison.facts if f.kind == kind):
             if sum(1 for line in lines if line[2] == kind) >= limits[kind]:
                 break
-            text = _quotable(fact, texts, seen)
+            text = _quotable(fact, texts, seen | disputed if kind == "shared" else seen)
             if text is None:
                 continue
             seen.add(_fold(text))
             outlets = sorted({outlet_name(comparison, r.article) for r in fact.sentences})
             lines.append((text, outlets, kind))
     return lines
+
+
+def disputed_sentences(comparison: Comparison) -> set[str]:
+    """The folded text of every sentence whose date, number, negation or speaker another outlet
+    gives otherwise. A consensus line says what every outlet it cites reports, so it is never one
+    of these: "Mattis will be leaving on January 1 [Fox News; HuffPost; The New York Times]" would
+    put one outlet's date in the mouths of the two that give another."""
+    texts = {(a.article.id, s.index): s.of(a.article.text) for a in comparison.analyses for s in a.sentences}
+    return {_fold(texts[(ref.article, ref.index)]) for d in comparison.discrepancies if d.kind in CONFLICTING
+            for ref in d.evidence if (ref.article, ref.index) in texts}
 
 
 def _quotable(fact: Fact, texts: dict[tuple[str, int], str], seen: set[str]) -> str | None:
