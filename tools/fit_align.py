@@ -25,7 +25,7 @@ import numpy as np
 from storylens import api, config
 from storylens.analyze import analyze_many
 from storylens.compare import add_sentence_vectors, story_day
-from storylens.compare.align import AlignSettings, claim_groups, lexical_similarity, sentence_refs
+from storylens.compare.align import AlignSettings, claim_groups, different_statements, lexical_similarity, sentence_refs
 from storylens.compare.quotematch import QuoteMatches
 from storylens.errors import StorylensError
 
@@ -71,11 +71,12 @@ def prepared(pairs: list[tuple[str, dict, list]]) -> list[tuple[dict, Any]]:
             out.append((gold, None))
             continue
         refs = sentence_refs(analyses)
-        lexical = lexical_similarity(QuoteMatches(analyses), refs)
+        matches = QuoteMatches(analyses)
+        lexical = lexical_similarity(matches, refs)
         vectors = np.vstack([a.vectors for a in analyses if len(a.sentences)])
         key = {a.article.id: k for a, k in zip(analyses, ("a", "b"), strict=True)}
         sents = {ref.key: (key[ref.article], text) for ref, text in refs}
-        out.append((gold, (refs, lexical, vectors @ vectors.T, sents)))
+        out.append((gold, (refs, lexical, vectors @ vectors.T, sents, different_statements(matches, refs))))
     return out
 
 
@@ -88,8 +89,9 @@ def score(pairs: list[tuple[dict, Any]], settings: AlignSettings) -> Counter:
         if ready is None:
             total += judge(gold, {}, [])
             continue
-        refs, lexical, cosine, sents = ready
+        refs, lexical, cosine, sents, different = ready
         sims = np.maximum(lexical, np.clip(cosine - settings.embedding_offset, 0.0, 1.0))
+        sims[different] = 0.0  # as align() does: two quotations are two statements
         groups = claim_groups(sims, [r.article for r, _ in refs], settings)
         total += judge(gold, sents, [[refs[n][0].key for n in g] for g in groups])
     return total
