@@ -254,6 +254,19 @@ def test_a_consensus_line_is_no_sentence_another_outlet_contradicts() -> None:
     assert [text for text, _, _ in digest_lines(comparison)] == ["Mayor Ann Lee is resigning."]
 
 
+def test_no_digest_line_restates_an_earlier_line_in_other_words() -> None:
+    # b0 is in both facts: the second fact's other sentence, c0, says again what a0 said.
+    comparison = _comparison(
+        ["The harbour wall of Marrowby collapsed in the storm. Ten homes were flooded.",
+         "A storm brought down the harbour wall at Marrowby on Monday.",
+         "Marrowby lost its harbour wall to Monday's storm. Ten houses were under water."],
+        [Fact("shared", [SentenceRef("a", 0), SentenceRef("b", 0)], 0.9),
+         Fact("shared", [SentenceRef("b", 0), SentenceRef("c", 0)], 0.8),
+         Fact("shared", [SentenceRef("a", 1), SentenceRef("c", 1)], 0.7)])
+    assert [text for text, _, _ in digest_lines(comparison)] == [
+        "The harbour wall of Marrowby collapsed in the storm.", "Ten homes were flooded."]
+
+
 # -- compare --each (contract command 5) ------------------------------------------------------------
 def test_compare_each_reports_every_story_folder_in_one_run(tmp_path: Path) -> None:
     for story, place in (("one", "Marrowby"), ("two", "Calloway")):

@@ -35,21 +35,28 @@ def digest_lines(comparison: Comparison) -> list[tuple[str, list[str], str]]:
     first ("He also said…") or behind the opening words ("But on Thursday, …, he decided"), or a
     bare quotation whose speaker is named in another sentence. A consensus line is no sentence
     whose detail another outlet contradicts. Another sentence of the fact is taken, or the fact
-    is left out.
+    is left out. No claim twice in other words either: the sentences of one fact make one claim,
+    so a fact sharing a sentence with a fact the digest already gave a line restates (part of)
+    that line ("Trump said Thursday he has doubts…" / "Mr. Trump told Meredith Vieira that he had
+    'real doubts'…") and gets none.
     """
     texts = {(a.article.id, s.index): s.of(a.article.text) for a in comparison.analyses for s in a.sentences}
     lines: list[tuple[str, list[str], str]] = []
     seen: set[str] = set()
+    said: set[str] = set()  # sentences of the facts given a line
     disputed = disputed_sentences(comparison)
     limits = {"shared": CONSENSUS_LINES, "single": SINGLE_LINES}
     for kind in ("shared", "single"):
         for fact in (f for f in comparison.facts if f.kind == kind):
             if sum(1 for line in lines if line[2] == kind) >= limits[kind]:
                 break
+            if any(r.key in said for r in fact.sentences):
+                continue
             text = _quotable(fact, texts, seen | disputed if kind == "shared" else seen)
             if text is None:
                 continue
             seen.add(_fold(text))
+            said.update(r.key for r in fact.sentences)
             outlets = sorted({outlet_name(comparison, r.article) for r in fact.sentences})
             lines.append((text, outlets, kind))
     return lines
