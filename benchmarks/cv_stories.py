@@ -14,7 +14,9 @@ topic (ECB+: a topic holds two similar events, which is what over-merging is tes
 - the reference is the one in `../shared/eval/README.md`: TF-IDF (scikit-learn, sublinear, English
   stop words) of title and text fitted on the fold, single pass, each article joins the story whose
   centroid is nearest by cosine if that reaches 0.2 (it reproduces 0.844 / 0.826 on the whole sets);
-- `--shipped` also runs the scorer and threshold shipped with storylens on each fold, untouched.
+- `--shipped` also runs the scorer and threshold shipped with storylens on each fold, untouched;
+- with more than one `--features` set, `[selected]` is nested selection: per fold, the set that
+  scored best on the other folds, so that choosing among the sets is cross-validated too.
 
 Prints one row per fold and the mean, with the lead over the reference. Slow (a few minutes):
 it replays neus-train once and each set once per fold and threshold.
@@ -47,7 +49,8 @@ from storylens.stories.training import Rows, candidate_rows, fit_rows
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DATA = SHARED / "data" / "cluster"
-THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
+THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8)
+SELECTED = " [selected]"
 REFERENCE_THRESHOLD = 0.2
 SEED = 13
 
@@ -116,18 +119,22 @@ def reference_stories(articles: Sequence[Article], threshold: float = REFERENCE_
     return {a.id: str(label) for a, label in zip(articles, labels, strict=True)}
 
 
-def best_threshold(data: LabelledSet, ids: set[str], scorer: StoryScorer) -> float:
-    """The threshold of `THRESHOLDS` that scores best on the stream of `ids` (ties: the lowest)."""
+def best_threshold(data: LabelledSet, ids: set[str], scorer: StoryScorer) -> tuple[float, float]:
+    """The threshold of `THRESHOLDS` that scores best on the stream of `ids` (ties: the lowest),
+    with that score."""
     articles, signals = data.stream(ids)
     gold = {a.id: data.gold[a.id] for a in articles}
     scored = [(bcubed_f1(gold, storylens_stories(articles, signals, scorer, t)), -t) for t in THRESHOLDS]
-    return -max(scored)[1]
+    score, threshold = max(scored)
+    return -threshold, score
 
 
 def cross_validate(data: LabelledSet, train: Rows, count: int, shipped: bool,
                    variants: dict[str, tuple[str, ...]]) -> dict[str, list[dict[str, float]]]:
     """Per fold and per variant (a set of `FEATURES` the scorer is fitted on), BCubed F1 beside
-    the reference; a fold's candidate rows and reference are shared by the variants."""
+    the reference; a fold's candidate rows and reference are shared by the variants. With more
+    than one variant, `SELECTED` is nested selection: per fold, the variant that scored best on
+    the other folds (at its threshold chosen there), so the fold scored chose nothing."""
     results: dict[str, list[dict[str, float]]] = {label: [] for label in variants}
     folds = data.folds(count)
     for f, ids in enumerate(folds):
@@ -136,9 +143,10 @@ def cross_validate(data: LabelledSet, train: Rows, count: int, shipped: bool,
         articles, signals = data.stream(ids)
         gold = {a.id: data.gold[a.id] for a in articles}
         reference = bcubed_f1(gold, reference_stories(articles))
+        on_rest: dict[str, float] = {}
         for label, using in variants.items():
             scorer = fit_rows([train, rows], {"trained_on": f"neus-train + {data.name} other folds"}, using)
-            threshold = best_threshold(data, rest, scorer)
+            threshold, on_rest[label] = best_threshold(data, rest, scorer)
             row = {"fold": f, "articles": len(articles), "groups": len({data.group(s) for s in gold.values()}),
                    "threshold": threshold, "reference": reference,
                    "storylens": bcubed_f1(gold, storylens_stories(articles, signals, scorer, threshold))}
@@ -147,6 +155,11 @@ def cross_validate(data: LabelledSet, train: Rows, count: int, shipped: bool,
                                                                    Settings().story_threshold))
             results[label].append(row)
             print(format_row(f"{data.name}{label}", row), flush=True)
+        if len(variants) > 1:
+            chosen = max(variants, key=lambda label: on_rest[label])  # ties: the first listed
+            results.setdefault(SELECTED, []).append({**results[chosen][-1]})
+            print(f"{data.name}{SELECTED} fold {f}: chose{chosen} ({on_rest[chosen]:.4f} on the other folds)",
+                  flush=True)
     return results
 
 
