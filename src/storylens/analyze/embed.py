@@ -20,9 +20,6 @@ from storylens.errors import StorylensError
 
 DIM = 384
 MAX_TOKENS = 128  # the model was trained on 128 word pieces; longer inputs only cost time
-# Shorter limits a caller may ask for: a story's headline with its opening words is read to 48 word
-# pieces (the cost of a batch grows with its longest text; see `storylens.stories.signals`).
-TOKEN_LIMITS = (48, MAX_TOKENS)
 BATCH = 32
 
 
@@ -47,17 +44,11 @@ class Embedder:
         # Configured once here and never again: the Rust tokenizer refuses to be changed while
         # another thread encodes with it ("RuntimeError: Already borrowed", tokenizers#537), and
         # encoding alone is safe to share. onnxruntime documents Run() as safe from many threads.
-        # One tokenizer per limit, for the same reason.
-        self._tokenizers = {limit: Tokenizer.from_file(str(tokenizer_file)) for limit in TOKEN_LIMITS}
-        for limit, tokenizer in self._tokenizers.items():
-            tokenizer.enable_truncation(max_length=limit)
-            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
 
-    def encode(self, texts: Sequence[str], max_tokens: int = MAX_TOKENS) -> np.ndarray:
-        """Unit vectors of `texts`, each read to its first `max_tokens` word pieces (one of
-        `TOKEN_LIMITS`)."""
-        if max_tokens not in self._tokenizers:
-            raise ValueError(f"max_tokens {max_tokens} is not one of {TOKEN_LIMITS}")
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         # Sorting by length keeps padding small inside each batch.
@@ -65,11 +56,11 @@ class Embedder:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         for start in range(0, len(order), BATCH):
             chunk = order[start : start + BATCH]
-            out[chunk] = self._encode_batch([texts[i] or " " for i in chunk], max_tokens)
+            out[chunk] = self._encode_batch([texts[i] or " " for i in chunk])
         return out
 
-    def _encode_batch(self, texts: list[str], max_tokens: int) -> np.ndarray:
-        encodings = self._tokenizers[max_tokens].encode_batch(texts)
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         hidden = self._session.run(

@@ -23,11 +23,6 @@ from storylens.model import Article
 TITLE_WEIGHT = 2  # the headline names the event: its words count twice
 LEAD_WORDS = 100  # the opening tells the event; the rest of a long article adds background, not identity
 HEADLINE_WORDS = 40  # an untitled article is embedded by its opening words
-# The headline embedding reads the title with the opening words, to 48 word pieces: on NeuS the
-# title alone was the weak signal (nearest-neighbour accuracy 0.742 against 0.832 with 100 words),
-# and 30 words cost half what 100 do (README, "What the dev figures above do not predict").
-HEADLINE_LEAD_WORDS = 30
-HEADLINE_TOKENS = 48
 EMBED_BATCH = 64
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
@@ -60,11 +55,7 @@ def lead(article: Article) -> str:
 
 
 def headline(article: Article) -> str:
-    """What the headline embedding reads: the title and the opening words, or, untitled, the
-    opening words alone."""
-    if not article.title:
-        return " ".join(article.text.split()[:HEADLINE_WORDS])
-    return " ".join([article.title, *article.text.split()[:HEADLINE_LEAD_WORDS]])
+    return article.title or " ".join(article.text.split()[:HEADLINE_WORDS])
 
 
 def words(article: Article) -> Counter[str]:
@@ -103,7 +94,7 @@ def headline_vectors(articles: Sequence[Article]) -> np.ndarray:
     encoder = embed.load()
     for start in range(0, len(articles), EMBED_BATCH):
         chunk = articles[start : start + EMBED_BATCH]
-        vectors[start : start + len(chunk)] = encoder.encode([headline(a) for a in chunk], HEADLINE_TOKENS)
+        vectors[start : start + len(chunk)] = encoder.encode([headline(a) for a in chunk])
     return vectors
 
 
