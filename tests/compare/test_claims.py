@@ -89,6 +89,18 @@ def test_a_sentence_in_two_facts_leads_only_one_of_them() -> None:
     assert [f.sentences for f in led] == [[a0, b0], [c0, a0], [a0]]
 
 
+def test_a_sentence_without_a_word_is_no_fact() -> None:
+    a, b = _articles("The harbour wall of Marrowby fell. ... Ten homes were flooded.",
+                     "A storm hit the coast of Calloway on Monday.")
+    analyses = [Analysis(a, sentences=[Sentence(0, 34, index=0), Sentence(35, 38, index=1), Sentence(39, 61, index=2)]),
+                _analysis(b)]
+    facts, _, refs = align(analyses, AlignSettings())
+    texts = {ref.key: text for ref, text in refs}
+    assert "..." in texts.values()
+    assert all(any(c.isalpha() for c in texts[r.key]) for f in facts for r in f.sentences)
+    assert sum(f.kind == "single" for f in facts) == 3
+
+
 # -- discrepancies --------------------------------------------------------------------------------
 def test_a_contraction_is_not_a_negation() -> None:
     assert negation_flip("We are asking the president to open up government, she said.",
@@ -265,6 +277,13 @@ def test_no_digest_line_restates_an_earlier_line_in_other_words() -> None:
          Fact("shared", [SentenceRef("a", 1), SentenceRef("c", 1)], 0.7)])
     assert [text for text, _, _ in digest_lines(comparison)] == [
         "The harbour wall of Marrowby collapsed in the storm.", "Ten homes were flooded."]
+
+
+def test_a_sentence_cut_at_its_start_is_no_digest_line() -> None:
+    comparison = _comparison(
+        [", the council leader, said on Monday that the wall would be rebuilt. Ten homes were flooded."],
+        [Fact("single", [SentenceRef("a", 0)], 0.9), Fact("single", [SentenceRef("a", 1)], 0.8)])
+    assert [text for text, _, _ in digest_lines(comparison)] == ["Ten homes were flooded."]
 
 
 # -- compare --each (contract command 5) ------------------------------------------------------------

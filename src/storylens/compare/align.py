@@ -25,6 +25,7 @@ QUOTE_MATCH = 85  # rapidfuzz partial ratio at which two quotations are the same
 # the cosine is shifted by this much so that a paraphrase (about 0.6 and up) meets the threshold
 # that a TF-IDF match needs.
 EMBEDDING_OFFSET = 0.3
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def sentence_refs(analyses: list[Analysis]) -> list[tuple[SentenceRef, str]]:
@@ -148,10 +149,17 @@ def align(analyses: list[Analysis], settings: AlignSettings | float,
              for g in groups]
     aligned = set().union(*groups) if groups else set()
     singles = [Fact("single", [refs[n][0]], score=_importance(refs[n][0], refs[n][1], analyses))
-               for n in range(len(refs)) if n not in aligned]
+               for n in range(len(refs)) if n not in aligned and states_anything(refs[n][1])]
     facts.sort(key=lambda f: (-len({r.article for r in f.sentences}), -f.score))
     singles.sort(key=lambda f: -f.score)
     return lead_with_unshown(facts) + singles, Similarities(lexical, sims), refs
+
+
+def states_anything(text: str) -> bool:
+    """Whether a sentence has a word in it. What extraction leaves of a removed embed or list
+    ('...', a lone quotation mark) is split off as a sentence of its own but says nothing, and
+    would be listed as a fact only one outlet reports."""
+    return _WORD.search(text) is not None
 
 
 def lead_with_unshown(facts: list[Fact]) -> list[Fact]:

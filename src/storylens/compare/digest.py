@@ -17,6 +17,7 @@ OPENING_QUOTES = ("“", '"', "«", "„")
 # Quoted stretches: curly or straight double quotes (a single quote is too often an apostrophe).
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|„[^“”]*[“”]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_CUT_START = re.compile(r"\s*[,;:.)\]}]")
 # Discrepancy kinds where the outlets state different facts (not different words for one).
 CONFLICTING = {"date", "number", "negation", "attribution"}
 MAX_PARSED = 2000  # characters of one sentence parsed for its subject: article text is unbounded
@@ -83,7 +84,15 @@ def _quotable(fact: Fact, texts: dict[tuple[str, int], str], seen: set[str]) -> 
 
 def reads_alone(text: str) -> bool:
     """Whether a reader can tell, from the sentence alone, who it is about and who speaks in it."""
-    return not (opens_with_pronoun(text) or is_bare_quotation(text) or has_pronoun_subject(text))
+    return not (opens_with_pronoun(text) or is_fragment(text) or is_bare_quotation(text)
+                or has_pronoun_subject(text))
+
+
+def is_fragment(text: str) -> bool:
+    """Whether the sentence opens with punctuation no sentence opens with (", the top Democrat on
+    the committee, said…"): its start, often the name a link carried, was lost in extraction,
+    and with it who the sentence is about."""
+    return _CUT_START.match(text) is not None
 
 
 def opens_with_pronoun(text: str) -> bool:
