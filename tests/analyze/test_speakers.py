@@ -142,3 +142,12 @@ def test_a_headline_led_by_a_name_and_a_colon_gives_its_quotation_that_speaker()
     text = ("Ben Carson: Hillary Clinton ‘Not Fit To Serve As President Of The United States.’\n\n"
             "The candidate spoke to supporters in Iowa on Monday about the attack in Benghazi.")
     assert speakers_of(text)[0][1] == "Ben Carson"
+
+
+def test_a_short_clause_after_a_question_attributes_it_whatever_its_verb() -> None:
+    text = ("Glenn Beck was not pleased with the endorsement. Sarah Palin spoke in Iowa on Tuesday.\n\n"
+            "“What was the massive pivot point to make him change so fundamentally?” Beck questioned.\n\n"
+            "“It is over for all of them now.” Trump won the state by twenty points that night.")
+    found = speakers_of(text)
+    assert found[0][1] == "Glenn Beck"
+    assert found[1][1:] != ("Donald Trump", "named") and found[1][1:] != ("Trump", "named")  # an action with an object

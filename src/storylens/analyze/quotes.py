@@ -130,9 +130,9 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention]) ->
                 or _is_title(text[span.start : span.end]):
             continue  # scare quotes, single words ("unstable"), titles of shows and films
         tail = sentences[end_index + 1] if end_index + 1 < len(sentences) else None
-        if cue_token is None and tail is not None and _attribution_follows(doc, span, tail, inside):
+        if cue_token is None and tail is not None:
             # “Does anybody know?” Graham asked. -- the splitter ended the sentence at the "?"
-            cue_token, subject = _cue_and_subject(doc, [tail], inside, span)
+            cue_token, subject = _tail_attribution(doc, span, tail, inside) or (None, None)
         lead_in = sentences[index - 1] if index > 0 else None
         if cue_token is None and lead_in is not None and (
                 _opens_after_colon(text, span) or _opens_after_reported_speech(text, lead_in, span, inside)):
@@ -250,28 +250,35 @@ def _labelled_by(text: str, span: _Found, salience: Salience) -> str | None:
     return person.canonical if person is not None else None
 
 
-def _attribution_follows(doc: Doc, span: _Found, after: Sentence, inside: list[tuple[int, int]]) -> bool:
-    """The next sentence starts right after the closing mark and attributes the quotation: a
-    short "X said" clause, or a longer sentence that opens with its attribution ("Miller, a
-    retired worker from a nuclear plant, said pleasantly into the phone."; "said Larry Noble, an
-    attorney with ..."): its first verb is a speech verb that opens it or whose subject does,
-    and says nothing of its own (no clause: "She further announced that ..."; no quotation as
-    its object: "He pledged “cooperation”"). A sentence whose first verb is something else only
-    goes on talking."""
+def _tail_attribution(doc: Doc, span: _Found, after: Sentence, inside: list[tuple[int, int]]
+                      ) -> tuple[Token, Span | Token | None] | None:
+    """(cue, subject) when the next sentence starts right after the closing mark and attributes
+    the quotation. Either a short clause with a speech verb ("Graham asked."), or a sentence whose
+    first verb opens it or follows its subject and says nothing of its own: a speech verb with no
+    clause ("Miller, a retired worker from a nuclear plant, said pleasantly into the phone.", not
+    "She further announced that ...") and no quotation for object ("He pledged “cooperation”"),
+    or in a short clause any verb with no object ("Beck questioned.", "reacted Trump."): how a
+    quotation ended by "?" or "!" is attributed. Any other sentence only goes on talking."""
     text = doc.text
     gap = text[span.end : after.start]
-    if "\n" in gap or re.search(r"\w", gap):
-        return False
-    if len(after.of(text).split()) <= ATTRIBUTION_TAIL:
-        return True
     chunk = doc.char_span(after.start, after.end, alignment_mode="expand")
-    verbs = [t for t in chunk or [] if t.tag_.startswith("VB") and not _within(t.idx, inside)]
-    if chunk is None or not verbs or verbs[0].lower_ not in SPEECH_VERBS:
-        return False
+    if "\n" in gap or re.search(r"\w", gap) or chunk is None:
+        return None
+    short = len(after.of(text).split()) <= ATTRIBUTION_TAIL
+    if short:
+        cue, subject = _cue_and_subject(doc, [after], inside, span)
+        if cue is not None:
+            return cue, subject
+    verbs = [t for t in chunk if t.tag_.startswith("VB") and not _within(t.idx, inside)]
+    if not verbs or not (short or verbs[0].lower_ in SPEECH_VERBS):
+        return None
     verb, subject = verbs[0], _subject(verbs[0])
-    if any(c.dep_ == "ccomp" or (c.dep_ == "dobj" and _within(c.idx, inside)) for c in verb.children):
-        return False
-    return verb.i == chunk.start or (subject is not None and _start_of(subject) == after.start)
+    speech = verb.lower_ in SPEECH_VERBS
+    if any(c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and (_within(c.idx, inside) or not speech))
+           for c in verb.children):
+        return None
+    opens = verb.i == chunk.start or (subject is not None and _start_of(subject) == after.start)
+    return (verb, subject) if opens else None
 
 
 def _opens_after_reported_speech(text: str, before: Sentence, span: _Found,
