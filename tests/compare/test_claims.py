@@ -286,6 +286,29 @@ def test_a_sentence_cut_at_its_start_is_no_digest_line() -> None:
     assert [text for text, _, _ in digest_lines(comparison)] == ["Ten homes were flooded."]
 
 
+def test_every_parse_of_the_compare_stage_holds_the_shared_pipeline_lock(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The web server compares in its request threads; spaCy's pipeline is shared per process.
+    from storylens.analyze import analyze_many, nlp
+
+    articles = _articles(
+        'Mayor Ann Lee will leave office on January 1, the council said. '
+        '"We owe the families of Marrowby a full account of the harbour money," Ann Lee said.',
+        'Mayor Ann Lee will leave office at the end of February, the council said. '
+        '"We owe the families of Marrowby a full account of the harbour money," Tom Hale said.')
+    analyses = list(analyze_many(articles, dayfirst=True))
+    pipeline, held = nlp.load(), []
+
+    def parse(text: str):  # type: ignore[no-untyped-def]
+        held.append(nlp.PARSE.locked())
+        return pipeline(text)
+
+    monkeypatch.setattr(nlp, "load", lambda: parse)
+    comparison = compare(articles, analyses=analyses)
+    digest_lines(comparison)
+    assert {d.kind for d in comparison.discrepancies} >= {"date", "attribution"}
+    assert held and all(held)
+
+
 # -- compare --each (contract command 5) ------------------------------------------------------------
 def test_compare_each_reports_every_story_folder_in_one_run(tmp_path: Path) -> None:
     for story, place in (("one", "Marrowby"), ("two", "Calloway")):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from storylens.compare.parse import parse_sentence
 from storylens.model import Comparison, Fact
 
 CONSENSUS_LINES = 6
@@ -20,7 +21,6 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _CUT_START = re.compile(r"\s*[,;:.)\]}]")
 # Discrepancy kinds where the outlets state different facts (not different words for one).
 CONFLICTING = {"date", "number", "negation", "attribution"}
-MAX_PARSED = 2000  # characters of one sentence parsed for its subject: article text is unbounded
 
 
 def outlet_name(comparison: Comparison, article_id: str) -> str:
@@ -110,10 +110,7 @@ def has_pronoun_subject(text: str) -> bool:
     by the dependency parse, not by position. A pronoun inside a clause the sentence names
     someone for ("Trump said he'd like...") is resolved by that name and passes.
     """
-    from storylens.analyze.nlp import PARSE, load
-
-    with PARSE:
-        doc = load()(text[:MAX_PARSED])
+    doc = parse_sentence(text)
     for root in (t for t in doc if t.dep_ == "ROOT"):
         for subject in (c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")):
             if subject.tag_ == "PRP" or (subject.tag_ == "DT" and subject.lower_ in PRONOUNS):

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 
 from storylens.compare.align import Similarities
 from storylens.compare.dateslots import DateSlot, event_slots
+from storylens.compare.parse import parse_sentence
 from storylens.compare.quotematch import QuotedIn, QuoteMatches
 from storylens.model import Analysis, Discrepancy, Fact, Quote, SentenceRef, Value
 
@@ -162,13 +163,11 @@ def _named_beside(analysis: Analysis, quoted: QuotedIn) -> bool:
     """Whether the speaker is named, in the quotation's own sentence, as the subject of its speech
     verb ("…," Manley said; said Jim Manley): not a pronoun resolved from an earlier paragraph,
     nor a name that only stands near the cue ("He accused Obama of…, saying")."""
-    from storylens.analyze.nlp import load
-
     q = quoted.quote
     if not q.cue or not q.speaker:
         return False
     sentence = analysis.sentences[q.sentence]
-    doc = load()(analysis.article.text[sentence.start : sentence.end])
+    doc = parse_sentence(analysis.article.text[sentence.start : sentence.end])
     inside = (q.start - sentence.start, q.end - sentence.start)
     surname = q.speaker.split()[-1].casefold()
     for token in doc:
@@ -458,8 +457,6 @@ def fact_dates(claims: list[tuple[SentenceRef, SentenceRef, float]], by_id: dict
     are less close overall (a long sentence carrying a second claim) compare only the dates of the
     same verb with a shared participant ("Mattis will leave at the end of February, and ..." /
     "Mattis will be leaving on January 1"): the same action dated twice is the same event."""
-    from storylens.analyze.nlp import load
-
     cache: dict[str, list[tuple[DateSlot, str]]] = {}
 
     def slots(ref: SentenceRef) -> list[tuple[DateSlot, str]]:
@@ -467,7 +464,7 @@ def fact_dates(claims: list[tuple[SentenceRef, SentenceRef, float]], by_id: dict
             analysis = by_id[ref.article]
             has_dates = any(d.sentence == ref.index for d in analysis.dates) or MONTH_NAME.search(
                 analysis.sentence_text(ref.index))
-            cache[ref.key] = event_slots(analysis, ref.index, load()(analysis.sentence_text(ref.index))) \
+            cache[ref.key] = event_slots(analysis, ref.index, parse_sentence(analysis.sentence_text(ref.index))) \
                 if has_dates else []
         return cache[ref.key]
 
