@@ -402,3 +402,11 @@ def test_figures_each_outlet_also_gives_are_no_number_difference(elsewhere: str,
     texts = {r.key: a.sentence_text(0) for r, a in zip((x, y), analyses, strict=True)}
     numbers = fact_numbers([(x, y, 0.9)], texts, {a.article.id: a for a in analyses})
     assert bool(numbers) is found, [d.values for d in numbers]
+
+
+def test_a_compare_parse_does_not_read_a_lead_sentences_dateline() -> None:
+    from storylens.compare.parse import parse_sentence
+
+    doc = parse_sentence("WASHINGTON (AP) — The defense secretary will leave at the end of February.")
+    subjects = [t.text for t in doc if t.dep_ in ("nsubj", "nsubjpass")]
+    assert "WASHINGTON" not in [t.text for t in doc] and subjects == ["secretary"]

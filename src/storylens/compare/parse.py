@@ -18,5 +18,6 @@ MAX_PARSED = 2000  # characters: a "sentence" longer than this is a failed split
 def parse_sentence(text: str) -> Doc:
     from storylens.analyze import nlp  # here: the stages that never parse should not pay spaCy's import
 
+    text = nlp.without_datelines(text[:MAX_PARSED])  # a lead's "WASHINGTON (AP) —" is not its subject
     with nlp.PARSE:
-        return nlp.load()(text[:MAX_PARSED])
+        return nlp.load()(text)
