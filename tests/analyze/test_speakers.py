@@ -151,3 +151,10 @@ def test_a_short_clause_after_a_question_attributes_it_whatever_its_verb() -> No
     found = speakers_of(text)
     assert found[0][1] == "Glenn Beck"
     assert found[1][1:] != ("Donald Trump", "named") and found[1][1:] != ("Trump", "named")  # an action with an object
+
+
+def test_a_headline_label_the_recogniser_missed_names_the_person_the_article_names() -> None:
+    text = ("Trump: ‘I’m the Worst Thing That Ever Happened to the Establishment.’\n\n"
+            "Monday at Liberty University in Lynchburg, Virginia, Republican presidential candidate "
+            "Donald Trump spoke to students about the race.")
+    assert speakers_of(text)[0][1] == "Donald Trump"

@@ -246,8 +246,10 @@ def _labelled_by(text: str, span: _Found, salience: Salience) -> str | None:
         person = salience.person_at(found.start(1), found.end(1))
         return person.canonical if person is not None else found.group(1)
     lead = _LEAD_LABEL.match(text, text.rfind("\n", 0, span.start) + 1, span.start)
-    person = salience.person_at(lead.start(1), lead.end(1)) if lead else None
-    return person.canonical if person is not None else None
+    if lead is None:
+        return None
+    person = salience.person_at(lead.start(1), lead.end(1))
+    return person.canonical if person is not None else salience.person_named(lead.group(1))
 
 
 def _tail_attribution(doc: Doc, span: _Found, after: Sentence, inside: list[tuple[int, int]]

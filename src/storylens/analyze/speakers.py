@@ -162,6 +162,13 @@ class Salience:
         events = self.subjects_before(at) + [s for s in spoken if s[0] < at]
         return max(events)[1] if events else None
 
+    def person_named(self, words: str) -> str | None:
+        """The person of the article whose name `words` is a form of ("Trump" for Donald Trump),
+        when the recogniser did not see a person in them (a headline's "Trump:" is often an ORG)."""
+        wanted = set(words.casefold().split())
+        forms = [p for p in self.counts if wanted <= set(p.casefold().split())]
+        return max(forms, key=lambda p: self.counts[p]) if forms else None
+
     def most_named(self, gender: str | None = None) -> str | None:
         for person, _ in self.counts.most_common():
             if gender is None or self.gender.get(person, gender) == gender:
