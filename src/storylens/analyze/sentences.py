@@ -16,6 +16,7 @@ import pysbd
 from storylens.model import Sentence
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")  # what ends a paragraph: a blank line
 
 
 _local = threading.local()

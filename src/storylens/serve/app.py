@@ -178,8 +178,11 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
                 "stories": sorted(report.stories_touched)}
 
     # -- pages ----------------------------------------------------------------------------------
+    def html(name: str, **context: Any) -> str:
+        return templates.get_template(name).render(**context)
+
     def render(name: str, **context: Any) -> HTMLResponse:
-        return HTMLResponse(templates.get_template(name).render(**context))
+        return HTMLResponse(html(name, **context))
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> RedirectResponse:
@@ -196,9 +199,8 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
         days = with_retries(lambda: stores.get().story_days([st.id for st in found]))
         rows = [{"story": st, "size": len(st.article_ids), "span": _span(st),
                  "spark": views.sparkline(days.get(st.id, []))} for st in found]
-        return templates.get_template("stories.html").render(
-            rows=rows, q=q or "", sort=sort, page=page, total=total, exact=exact,
-            searched=search.SEARCH_ARTICLES, pages=max(1, -(-total // s.page_size)))
+        return html("stories.html", rows=rows, q=q or "", sort=sort, page=page, total=total, exact=exact,
+                    searched=search.SEARCH_ARTICLES, pages=max(1, -(-total // s.page_size)))
 
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:
@@ -208,10 +210,10 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
     def story_html(found: Story) -> str:
         report = _public_report(with_retries(lambda: comparisons.get(found)))
         columns, rows = views.coverage_matrix(report)
-        return templates.get_template("story.html").render(
-            story=found, report=report, span=_span(found), names=views.outlet_names(report), columns=columns,
-            rows=rows, cards=views.discrepancy_cards(report), speakers=views.quotes_by_speaker(report),
-            fold=views.FOLD)
+        return html("story.html", story=found, report=report, span=_span(found),
+                    names=views.outlet_names(report), columns=columns, rows=rows,
+                    cards=views.discrepancy_cards(report), speakers=views.quotes_by_speaker(report),
+                    fold=views.FOLD)
 
     @app.get("/api/sources", tags=["sources"])
     def list_sources() -> dict[str, Any]:
