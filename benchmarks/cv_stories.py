@@ -3,6 +3,7 @@
     python benchmarks/cv_stories.py [--sets ecbplus-dev neus-val] [--folds 5] [--shipped] [--train-only]
     python benchmarks/cv_stories.py --features words,names,meaning ... [--sets ...]
     python benchmarks/cv_stories.py --diagnose [--sets ...]
+    python benchmarks/cv_stories.py --consolidate a b c [--sets ...]
 
 What a figure on the development sets cannot tell is how the scorer does on news it was not
 fitted or thresholded on. Here each set is cut into folds by group, so that no story (NeuS) and no
@@ -24,6 +25,13 @@ topic (ECB+: a topic holds two similar events, which is what over-merging is tes
 Prints one row per fold and the mean, with the lead over the reference. Slow (a few minutes):
 it replays neus-train once and each set once per fold and threshold.
 
+`--consolidate` measures a second look instead of a scorer: after the single pass, the
+articles of the window are clustered again by average linkage on a pairwise similarity (`PAIRWISE`),
+cut where the average similarity between two clusters falls below a cut. Per fold, the cut is the
+one of `CUTS` that scores best on the other folds run as one stream; the fold is then scored. The
+dev sets are undated, so the window is the whole stream. `[selected]` is nested selection among
+the similarities named, as for `--features`. Takes about a minute (no scorer is fitted).
+
 `--diagnose` instead runs the shipped scorer over each whole set and sorts every decision by what
 it did to the gold stories (`diagnose`): where the scorer loses, at what probability, on which signal.
 """
@@ -40,12 +48,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storylens import api
 from storylens.config import Settings
 from storylens.model import Article
 from storylens.stories import StoryStream
+from storylens.stories.cluster import TermSpace
 from storylens.stories.scorer import FEATURES, StoryScorer
 from storylens.stories.signals import Signals, read_signals
 from storylens.stories.training import Rows, candidate_rows, fit_rows
@@ -55,6 +67,7 @@ DATA = SHARED / "data" / "cluster"
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8)
 SELECTED = " [selected]"
 REFERENCE_THRESHOLD = 0.2
+CUTS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)  # average similarity at which linkage stops
 SEED = 13
 
 sys.path.insert(0, str(SHARED / "eval"))
@@ -167,6 +180,93 @@ def cross_validate(data: LabelledSet, train: Rows, count: int, shipped: bool,
     return results
 
 
+def _cosines(vectors: list[dict[str, float]]) -> np.ndarray:
+    """Pairwise cosines of unit-length sparse vectors (a nameless article's zero vector scores 0)."""
+    matrix = DictVectorizer().fit_transform(vectors)
+    return np.asarray((matrix @ matrix.T).todense())
+
+
+def _words(signals: Sequence[Signals]) -> np.ndarray:
+    """TF-IDF cosine of title + first 100 words, with document frequencies as the stream counts them."""
+    space = TermSpace()
+    for s in signals:
+        space.count(s.words)
+    return _cosines([space.vector(s.words) for s in signals])
+
+
+def _meaning(signals: Sequence[Signals]) -> np.ndarray:
+    vectors = np.stack([s.vector for s in signals]).astype(np.float64)
+    return vectors @ vectors.T
+
+
+def _names(signals: Sequence[Signals]) -> np.ndarray:
+    space = TermSpace()
+    for s in signals:
+        space.count(s.names)
+    return _cosines([space.vector(s.names) for s in signals])
+
+
+# The pairwise similarities registered before the first run (at most three).
+PAIRWISE = {
+    "a": _words,
+    "b": lambda signals: (_words(signals) + _meaning(signals)) / 2,
+    "c": lambda signals: (_words(signals) + _meaning(signals) + _names(signals)) / 3,
+}
+
+
+def consolidated(articles: Sequence[Article], similarity: np.ndarray, cuts: Sequence[float]
+                 ) -> list[dict[str, str]]:
+    """The articles clustered by average linkage on `similarity`, one partition per cut: two
+    clusters are joined while the mean similarity of their pairs reaches the cut."""
+    distance = np.clip(1.0 - similarity, 0.0, 2.0)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    return [{a.id: str(label) for a, label in zip(articles, fcluster(tree, 1.0 - cut, criterion="distance"),
+                                                  strict=True)} for cut in cuts]
+
+
+def best_cut(data: LabelledSet, ids: set[str], pairwise: str) -> tuple[float, float]:
+    """The cut of `CUTS` that scores best on the stream of `ids` (ties: the lowest), with that score."""
+    articles, signals = data.stream(ids)
+    gold = {a.id: data.gold[a.id] for a in articles}
+    scored = [(bcubed_f1(gold, p), -cut)
+              for p, cut in zip(consolidated(articles, PAIRWISE[pairwise](signals), CUTS), CUTS, strict=True)]
+    score, cut = max(scored)
+    return -cut, score
+
+
+def cross_validate_consolidation(data: LabelledSet, count: int, shipped: bool,
+                                 candidates: Sequence[str]) -> dict[str, list[dict[str, float]]]:
+    """Per fold and per pairwise similarity, the consolidated stories at the cut chosen on the
+    other folds, beside the reference (and the shipped single pass, with `shipped`)."""
+    labels = {f" [{c}]": c for c in candidates}
+    results: dict[str, list[dict[str, float]]] = {label: [] for label in labels}
+    folds = data.folds(count)
+    for f, ids in enumerate(folds):
+        rest = set().union(*(other for g, other in enumerate(folds) if g != f))
+        articles, signals = data.stream(ids)
+        gold = {a.id: data.gold[a.id] for a in articles}
+        reference = bcubed_f1(gold, reference_stories(articles))
+        single = bcubed_f1(gold, storylens_stories(articles, signals, StoryScorer.load(),
+                                                   Settings().story_threshold)) if shipped else None
+        on_rest: dict[str, float] = {}
+        for label, pairwise in labels.items():
+            cut, on_rest[label] = best_cut(data, rest, pairwise)
+            row = {"fold": f, "articles": len(articles), "groups": len({data.group(s) for s in gold.values()}),
+                   "threshold": cut, "reference": reference,
+                   "storylens": bcubed_f1(gold, consolidated(articles, PAIRWISE[pairwise](signals), [cut])[0])}
+            if single is not None:
+                row["shipped"] = single
+            results[label].append(row)
+            print(format_row(f"{data.name}{label}", row), flush=True)
+        if len(labels) > 1:
+            chosen = max(labels, key=lambda label: on_rest[label])  # ties: the first listed
+            results.setdefault(SELECTED, []).append({**results[chosen][-1]})
+            print(f"{data.name}{SELECTED} fold {f}: chose{chosen} ({on_rest[chosen]:.4f} on the other folds)",
+                  flush=True)
+    return results
+
+
 def diagnose(data: LabelledSet) -> list[dict[str, object]]:
     """Each decision of the shipped scorer over the whole set, sorted by what it did: `new-ok`
     (a story started, none of its gold story open), `join-ok` (joined the open story that holds
@@ -242,6 +342,8 @@ def main() -> None:
     parser.add_argument("--train-only", action="store_true",
                         help="fit on neus-train alone, as the shipped scorer is; threshold on the other folds")
     parser.add_argument("--diagnose", action="store_true", help="sort the shipped scorer's decisions instead")
+    parser.add_argument("--consolidate", nargs="+", choices=sorted(PAIRWISE), default=None,
+                        help="cross-validate consolidation by average linkage on these pairwise similarities")
     parser.add_argument("--features", nargs="+", metavar="NAME,NAME", default=None,
                         help=f"one or more comma-separated sets of {', '.join(FEATURES)} to fit on, each "
                         "cross-validated on the same folds (default: the shipped scorer's)")
@@ -261,18 +363,30 @@ def main() -> None:
             print_diagnosis(name, diagnose(LabelledSet(name)))
         return
     started = time.perf_counter()
+    if args.consolidate:
+        print(f"{'set':16} {'fold':>4} {'articles':>8} {'groups':>6} {'cut':>5} {'reference':>9} "
+              f"{'consol.':>9} {'lead':>7}{' shipped' if args.shipped else ''}")
+        for name in args.sets:
+            print_means(name, cross_validate_consolidation(LabelledSet(name), args.folds, args.shipped,
+                                                           args.consolidate))
+        print(f"({time.perf_counter() - started:.0f} s)")
+        return
     neus_train = LabelledSet("neus-train")
     train = candidate_rows(neus_train.articles, neus_train.signals, neus_train.gold)
     print(f"{'set':16} {'fold':>4} {'articles':>8} {'groups':>6} {'thr':>5} {'reference':>9} {'storylens':>9} "
           f"{'lead':>7}{' shipped' if args.shipped else ''}")
     for name in args.sets:
-        for label, rows in cross_validate(LabelledSet(name), train, args.folds, args.shipped, variants,
-                                            args.train_only).items():
-            mean = {key: float(np.mean([r[key] for r in rows])) for key in rows[0] if key != "fold"}
-            print(format_row(f"{name}{label}", {**mean, "fold": "mean"}))
-            print(f"{name}{label} lowest lead over the reference on a fold: "
-                  f"{min(r['storylens'] - r['reference'] for r in rows):+.4f}", flush=True)
+        print_means(name, cross_validate(LabelledSet(name), train, args.folds, args.shipped, variants,
+                                         args.train_only))
     print(f"({time.perf_counter() - started:.0f} s)")
+
+
+def print_means(name: str, results: dict[str, list[dict[str, float]]]) -> None:
+    for label, rows in results.items():
+        mean = {key: float(np.mean([r[key] for r in rows])) for key in rows[0] if key != "fold"}
+        print(format_row(f"{name}{label}", {**mean, "fold": "mean"}))
+        print(f"{name}{label} lowest lead over the reference on a fold: "
+              f"{min(r['storylens'] - r['reference'] for r in rows):+.4f}", flush=True)
 
 
 if __name__ == "__main__":
