@@ -4,6 +4,7 @@
     python benchmarks/cv_stories.py --features words,names,meaning ... [--sets ...]
     python benchmarks/cv_stories.py --diagnose [--sets ...]
     python benchmarks/cv_stories.py --consolidate a b c [--sets ...]
+    python benchmarks/cv_stories.py --adaptive silhouette relative scaled [--consolidate a b c] [--shipped]
 
 What a figure on the development sets cannot tell is how the scorer does on news it was not
 fitted or thresholded on. Here each set is cut into folds by group, so that no story (NeuS) and no
@@ -34,6 +35,16 @@ cut's score on the fold itself: tuned on the fold scored, it is not a result but
 better choice of cut could reach. `[selected]` is nested selection among
 the similarities named, as for `--features`. Takes about a minute (no scorer is fitted).
 
+`--adaptive` keeps average linkage but lets the cut follow the stream, three rules registered
+before the first run: (i) `silhouette`, per stream the cut of `CUTS` whose partition has the
+highest silhouette (unsupervised, nothing chosen on other folds); (ii) `relative`, the cut is k
+times the stream's median nearest-neighbour similarity, k chosen on the other folds; (iii)
+`scaled`, average linkage on locally scaled distances (each pair's distance over the geometric
+mean of the two articles' distances to their 3rd nearest neighbour), the cut chosen on the other
+folds. Each runs on every `--consolidate` similarity (default all); `[selected]` is nested
+selection among all the rows. The `set.` column is the setting chosen on the other folds (k,
+the scaled cut; 0 for the silhouette, which chooses per stream).
+
 `--diagnose` instead runs the shipped scorer over each whole set and sorts every decision by what
 it did to the gold stories (`diagnose`): where the scorer loses, at what probability, on which signal.
 """
@@ -46,7 +57,7 @@ import random
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +65,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import silhouette_score
 
 from storylens import api
 from storylens.config import Settings
@@ -227,6 +239,117 @@ def consolidated(articles: Sequence[Article], similarity: np.ndarray, cuts: Sequ
                                                   strict=True)} for cut in cuts]
 
 
+# -- adaptive cuts (`--adaptive`): a cut that follows the stream instead of one constant --------
+
+RELATIVE = tuple(round(0.2 + 0.05 * i, 2) for i in range(17))  # cut = k x median nearest-neighbour similarity
+SCALED = tuple(round(0.7 + 0.05 * i, 2) for i in range(17))  # cut on locally scaled distance
+SCALE_NEIGHBOUR = 3  # local scale: distance to an article's 3rd nearest other article (fixed a priori)
+
+
+def _distance(similarity: np.ndarray) -> np.ndarray:
+    distance = np.clip(1.0 - similarity, 0.0, 2.0)
+    np.fill_diagonal(distance, 0.0)
+    return distance
+
+
+def _average_linkage(articles: Sequence[Article], distance: np.ndarray, heights: Sequence[float]
+                     ) -> list[dict[str, str]]:
+    """One partition per height at which average linkage on `distance` stops joining."""
+    tree = linkage(squareform(distance, checks=False), method="average")
+    return [{a.id: str(label) for a, label in zip(articles, fcluster(tree, h, criterion="distance"), strict=True)}
+            for h in heights]
+
+
+def silhouette_partitions(articles: Sequence[Article], similarity: np.ndarray) -> list[dict[str, str]]:
+    """Rule (i): of the partitions at `CUTS`, the one whose silhouette (scikit-learn, on the
+    precomputed distances) is highest, ties the lowest cut. Unsupervised: nothing is fitted, so
+    the one entry of the returned grid is the rule's answer on any stream."""
+    distance = _distance(similarity)
+    parts = _average_linkage(articles, distance, [1.0 - cut for cut in CUTS])
+    scored = []
+    for part in parts:
+        labels = [part[a.id] for a in articles]
+        if 2 <= len(set(labels)) <= len(articles) - 1:
+            scored.append(float(silhouette_score(distance, labels, metric="precomputed")))
+        else:
+            scored.append(-2.0)  # a silhouette needs two stories and one with two articles
+    return [parts[int(np.argmax(scored))]]
+
+
+def relative_partitions(articles: Sequence[Article], similarity: np.ndarray) -> list[dict[str, str]]:
+    """Rule (ii): the cut is k times the median, over the stream's articles, of each one's
+    similarity to its nearest other article: a stream of tight stories is cut higher. One
+    partition per k of `RELATIVE` (k is chosen on the other folds)."""
+    nearest = np.where(np.eye(len(articles), dtype=bool), -np.inf, similarity).max(axis=1)
+    scale = float(np.median(nearest)) if len(articles) > 1 else 1.0
+    return _average_linkage(articles, _distance(similarity), [1.0 - k * scale for k in RELATIVE])
+
+
+def scaled_partitions(articles: Sequence[Article], similarity: np.ndarray) -> list[dict[str, str]]:
+    """Rule (iii): average linkage on locally scaled distances d(i, j) / sqrt(s_i s_j), s_i the
+    distance from i to its `SCALE_NEIGHBOUR`-th nearest other article (local scaling, as in
+    self-tuning spectral clustering): in a dense neighbourhood (a topic with two events, many
+    stories about one person) a pair must be closer than its surroundings to join; in a sparse one
+    a loose story still holds together. One partition per cut of `SCALED` (chosen on the other folds)."""
+    distance = _distance(similarity)
+    if len(articles) <= SCALE_NEIGHBOUR:
+        return _average_linkage(articles, distance, SCALED)
+    scale = np.maximum(np.sort(distance, axis=1)[:, SCALE_NEIGHBOUR], 1e-6)  # column 0 is the article itself
+    scaled = distance / np.sqrt(np.outer(scale, scale))
+    np.fill_diagonal(scaled, 0.0)
+    return _average_linkage(articles, scaled, SCALED)
+
+
+# The adaptive rules registered before the first run (at most three), each over `PAIRWISE`.
+ADAPTIVE: dict[str, tuple[Callable[[Sequence[Article], np.ndarray], list[dict[str, str]]], tuple[float, ...]]] = {
+    "silhouette": (silhouette_partitions, (0.0,)),
+    "relative": (relative_partitions, RELATIVE),
+    "scaled": (scaled_partitions, SCALED),
+}
+
+
+def best_setting(data: LabelledSet, ids: set[str], rule: str, pairwise: str) -> tuple[float, float]:
+    """The setting of `rule`'s grid that scores best on the stream of `ids` (ties: the lowest)."""
+    articles, signals = data.stream(ids)
+    gold = {a.id: data.gold[a.id] for a in articles}
+    partitions, grid = ADAPTIVE[rule][0](articles, PAIRWISE[pairwise](signals)), ADAPTIVE[rule][1]
+    score_, setting = max((bcubed_f1(gold, p), -g) for p, g in zip(partitions, grid, strict=True))
+    return -setting, score_
+
+
+def cross_validate_adaptive(data: LabelledSet, count: int, shipped: bool, rules: Sequence[str],
+                            candidates: Sequence[str]) -> dict[str, list[dict[str, float]]]:
+    """Per fold, per adaptive rule and per pairwise similarity: the rule's stories on the fold at
+    its setting chosen on the other folds run as one stream, beside the reference (and the shipped
+    single pass). `SELECTED` is nested selection among all the (rule, similarity) rows."""
+    labels = {f" [{r} {c}]": (r, c) for r in rules for c in candidates}
+    results: dict[str, list[dict[str, float]]] = {label: [] for label in labels}
+    for f, ids in enumerate(folds := data.folds(count)):
+        rest = set().union(*(other for g, other in enumerate(folds) if g != f))
+        articles, signals = data.stream(ids)
+        gold = {a.id: data.gold[a.id] for a in articles}
+        similarity = {c: PAIRWISE[c](signals) for c in candidates}
+        common = {"fold": f, "articles": len(articles), "groups": len({data.group(s) for s in gold.values()}),
+                  "reference": bcubed_f1(gold, reference_stories(articles))}
+        if shipped:
+            common["shipped"] = bcubed_f1(gold, storylens_stories(articles, signals, StoryScorer.load(),
+                                                                  Settings().story_threshold))
+        on_rest: dict[str, float] = {}
+        for label, (rule, pairwise) in labels.items():
+            setting, on_rest[label] = best_setting(data, rest, rule, pairwise)
+            function, grid = ADAPTIVE[rule]
+            scores = [bcubed_f1(gold, p) for p in function(articles, similarity[pairwise])]
+            row = {**common, "threshold": setting, "storylens": scores[grid.index(setting)], "ceiling": max(scores)}
+            results[label].append(row)
+            print(format_row(f"{data.name}{label}", row), flush=True)
+        if len(labels) > 1:
+            chosen = max(labels, key=lambda label: on_rest[label])  # ties: the first listed
+            results.setdefault(SELECTED, []).append({**results[chosen][-1]})
+            print(f"{data.name}{SELECTED} fold {f}: chose{chosen} ({on_rest[chosen]:.4f} on the other folds)",
+                  flush=True)
+    return results
+
+
 def best_cut(data: LabelledSet, ids: set[str], pairwise: str) -> tuple[float, float]:
     """The cut of `CUTS` that scores best on the stream of `ids` (ties: the lowest), with that score."""
     articles, signals = data.stream(ids)
@@ -334,7 +457,7 @@ def format_row(name: str, row: dict[str, float]) -> str:
     shipped = f" {row['shipped']:>8.4f}" if "shipped" in row else ""
     shipped += f" {row['ceiling']:>8.4f}" if "ceiling" in row else ""
     fold = f"{row['fold']:>4}" if isinstance(row["fold"], int) else f"{row['fold']:>4}"
-    return (f"{name:16} {fold} {row['articles']:>8.0f} {row['groups']:>6.0f} {row['threshold']:>5.2f} "
+    return (f"{name:30} {fold} {row['articles']:>8.0f} {row['groups']:>6.0f} {row['threshold']:>5.2f} "
             f"{row['reference']:>9.4f} {row['storylens']:>9.4f} {row['storylens'] - row['reference']:>+7.4f}{shipped}")
 
 
@@ -348,6 +471,8 @@ def main() -> None:
     parser.add_argument("--diagnose", action="store_true", help="sort the shipped scorer's decisions instead")
     parser.add_argument("--consolidate", nargs="+", choices=sorted(PAIRWISE), default=None,
                         help="cross-validate consolidation by average linkage on these pairwise similarities")
+    parser.add_argument("--adaptive", nargs="+", choices=sorted(ADAPTIVE), default=None,
+                        help="cross-validate these adaptive cuts (on the --consolidate similarities, default all)")
     parser.add_argument("--features", nargs="+", metavar="NAME,NAME", default=None,
                         help=f"one or more comma-separated sets of {', '.join(FEATURES)} to fit on, each "
                         "cross-validated on the same folds (default: the shipped scorer's)")
@@ -367,6 +492,14 @@ def main() -> None:
             print_diagnosis(name, diagnose(LabelledSet(name)))
         return
     started = time.perf_counter()
+    if args.adaptive:
+        print(f"{'set':30} {'fold':>4} {'articles':>8} {'groups':>6} {'set.':>5} {'reference':>9} "
+              f"{'consol.':>9} {'lead':>7}{' shipped' if args.shipped else ''}  ceiling")
+        for name in args.sets:
+            print_means(name, cross_validate_adaptive(LabelledSet(name), args.folds, args.shipped, args.adaptive,
+                                                      args.consolidate or sorted(PAIRWISE)))
+        print(f"({time.perf_counter() - started:.0f} s)")
+        return
     if args.consolidate:
         print(f"{'set':16} {'fold':>4} {'articles':>8} {'groups':>6} {'cut':>5} {'reference':>9} "
               f"{'consol.':>9} {'lead':>7}{' shipped' if args.shipped else ''}  ceiling")
