@@ -158,3 +158,23 @@ def test_a_headline_label_the_recogniser_missed_names_the_person_the_article_nam
             "Monday at Liberty University in Lynchburg, Virginia, Republican presidential candidate "
             "Donald Trump spoke to students about the race.")
     assert speakers_of(text)[0][1] == "Donald Trump"
+
+
+def test_a_surname_the_tagger_takes_for_an_adverb_still_speaks() -> None:
+    text = ("Donald Trump hired a data firm in January.\n\n"
+            "“Having access to the file and two people who understand it is valuable,” said Skelly, "
+            "explaining he worked more closely with the data team.\n\n"
+            "And Skelly called the plan “a real smart move for the whole party.”")
+    assert [s for _, s, _ in speakers_of(text)] == ["Skelly", "Skelly"]
+
+
+def test_a_name_spoken_of_after_the_cue_is_not_its_speaker() -> None:
+    text = ("Trump responded to that tweet by calling Alwaleed “dopey and a disgrace to all of us.”")
+    assert speakers_of(text)[0][1] != "Alwaleed"
+
+
+def test_the_speech_verb_a_quotation_hangs_on_names_its_speaker_not_the_nearest_one() -> None:
+    text = ("Hillary Clinton spoke at the debate on Saturday.\n\n"
+            "During the debate, Clinton claimed that statements made by Republican front-runner Donald Trump "
+            "calling for a ban on Muslim immigration make him “the best recruiter the group has.”")
+    assert speakers_of(text)[0][1] == "Hillary Clinton"

@@ -51,12 +51,15 @@ PRONOUNS_OTHER = {"it", "they", "this"}
 RELATIVE = {"who", "that", "which"}
 CLAUSES = ("relcl", "acl", "advcl")  # clauses that say something of a speaker phrase, not who it is
 QUOTE_MARKS = set("“”\"«»„")  # double marks: a single one is also an apostrophe (Sanders’ campaign)
+OBJECTS = ("dobj", "dative", "oprd", "iobj")
+NOT_SPEAKER_ENTITIES = ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY")
 SCARE_MAX_WORDS = 3
 MIN_WORDS = 2  # "called him “unstable”": one word borrowed, not a statement quoted
 TITLE_MAX_WORDS = 6
 _SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 MAX_SPEAKER_WORDS = 8
 ATTRIBUTION_TAIL = 12  # words of a sentence that only attributes the quotation before it
+CUE_HOPS = 4  # words between a quotation and the speech verb it hangs on ("said that X was “...”")
 GOVERNOR_HOPS = 3  # words (prepositions, nouns) between a quotation and the verb it hangs on
 ATTRIBUTION_WORDS = 45  # longest stretch ("X, a professor at Y, said on Monday.") between two parts of one quotation
 
@@ -320,6 +323,9 @@ def _continues(text: str, previous: Quote, span: _Found) -> bool:
 
 def _cue_and_subject(doc: Doc, frame: list[Sentence], inside: list[tuple[int, int]],
                      span: _Found) -> tuple[Token | None, Span | Token | None]:
+    governing = _governing_cue(doc, span, frame, inside)
+    if governing is not None:
+        return governing, _subject(governing)
     best: tuple[int, Token, Span | Token | None] | None = None
     for sentence in frame:
         chunk = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
@@ -332,6 +338,31 @@ def _cue_and_subject(doc: Doc, frame: list[Sentence], inside: list[tuple[int, in
             if best is None or distance < best[0]:
                 best = (distance, token, _subject(token))
     return (best[1], best[2]) if best else (None, None)
+
+
+def _governing_cue(doc: Doc, span: _Found, frame: list[Sentence], inside: list[tuple[int, int]]) -> Token | None:
+    """The speech verb the quotation hangs on in the parse, the nearest one up from it: "Clinton
+    claimed that statements by Trump calling for a ban make him “ISIS’ best recruiter”" is
+    Clinton's claim, though "calling" stands nearer the quotation."""
+    chunk = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if chunk is None:
+        return None
+    lo, hi = frame[0].start, frame[-1].end
+    best: tuple[int, int, Token] | None = None
+    for token in chunk:
+        head, hops = token.head, 1
+        if token.is_punct or chunk.start <= head.i < chunk.end:
+            continue  # a comma or mark closing the quotation hangs anywhere
+        while hops <= CUE_HOPS and lo <= head.idx < hi and not _within(head.idx, inside):
+            if head.lower_ in SPEECH_VERBS and _verbal(head):
+                distance = min(abs(head.idx - span.start), abs(head.idx - span.end))
+                if best is None or (hops, distance) < best[:2]:
+                    best = (hops, distance, head)
+                break
+            if head.head.i == head.i:
+                break
+            head, hops = head.head, hops + 1
+    return best[2] if best else None
 
 
 def _governor(doc: Doc, span: _Found, frame: list[Sentence], inside: list[tuple[int, int]]) -> Token | None:
@@ -375,8 +406,39 @@ def _within(offset: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _subject(cue: Token) -> Span | Token | None:
-    """The speaker phrase: the cue's subject, the object of "according to", or the subject of the
-    verb a participle hangs from ("..., adding 'x'")."""
+    """The speaker phrase: the cue's subject, the object of "according to", the subject of the
+    verb a participle hangs from ("..., adding 'x'"), or a name the parse did not take for one."""
+    found = _parsed_subject(cue)
+    if found is None:
+        name = _adjacent_name(cue)
+        return _phrase(name) if name is not None else None
+    return found
+
+
+def _adjacent_name(cue: Token) -> Token | None:
+    """A capitalised word right beside a cue that has no subject ("..., said Skelly, explaining";
+    "And Skelly called"): en_core_web_sm tags a surname it has never seen by its suffix ("Skelly"
+    as an adverb, like "early") and so finds no subject, where a reader sees a name by its capital.
+    Only a capital the sentence does not itself demand counts: not the sentence's first word, nor the
+    first after a quotation mark or a colon."""
+    doc = cue.doc
+    for i in (cue.i - 1, cue.i + 1):
+        if not 0 <= i < len(doc):
+            continue
+        token = doc[i]
+        if i > cue.i and token.dep_ in OBJECTS:
+            continue  # "calling Alwaleed “dopey”", "told Reuters": who is spoken of or to
+        if token.head.i != cue.i or not token.is_alpha or not token.text[0].isupper() or token.is_sent_start \
+                or token.tag_.startswith("PRP") or token.is_stop or token.ent_type_ in NOT_SPEAKER_ENTITIES:
+            continue
+        before = doc[i - 1].text if i > 0 else ""
+        if before in QUOTE_MARKS or before in (":", "‘", "'"):
+            continue
+        return token
+    return None
+
+
+def _parsed_subject(cue: Token) -> Span | Token | None:
     if cue.lower_ == "according":
         for child in cue.children:
             for grandchild in child.children:
