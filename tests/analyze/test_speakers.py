@@ -178,3 +178,15 @@ def test_the_speech_verb_a_quotation_hangs_on_names_its_speaker_not_the_nearest_
             "During the debate, Clinton claimed that statements made by Republican front-runner Donald Trump "
             "calling for a ban on Muslim immigration make him “the best recruiter the group has.”")
     assert speakers_of(text)[0][1] == "Hillary Clinton"
+
+
+def test_a_quotation_its_own_sentence_attributes_is_not_a_continuation_of_the_one_before() -> None:
+    text = ("“Would it be negotiable about the eleven million?” Hannity pressed. “Maybe let some people stay?”\n\n"
+            "“I would say this,” Trump answered. “We will work out some system that is fair.”")
+    assert [s for _, s, _ in speakers_of(text)] == ["Hannity", "Hannity", "Trump", "Trump"]
+
+
+def test_a_demonstrative_is_no_speaker() -> None:
+    text = ("“She still has the best friends that she had in grade school,” Bill Clinton said on Monday. "
+            "That makes her “by definition a trustworthy, reliable good person.”")
+    assert speakers_of(text)[-1][1] != "That"

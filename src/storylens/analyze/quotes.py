@@ -175,17 +175,19 @@ def _speaker(doc: Doc, span: _Found, cue: Token | None, subject: Span | Token | 
     signed = _signed_by(text, span) if cue is None else None
     if signed is not None:
         return Resolved(signed, "signed")
-    if previous is not None and _continues(text, previous, span):
-        return Resolved(previous.speaker, "inherited")
     governor = _governor(doc, span, frame, salience.inside) if cue is None else None
     if governor is not None:
         # “France will always be France,” an angry Hollande retaliated: the verb the quotation hangs
-        # on names its speaker, though it is no speech verb (it makes no quotation of scare quotes)
+        # on names its speaker, though it is no speech verb (it makes no quotation of scare quotes).
+        # It comes before continuation: “I would say this,” Trump answered -- after Hannity's
+        # question in the paragraph before -- is Trump's, not a continuation of Hannity's.
         subject = _subject(governor)
         if subject is not None and not _within(_start_of(subject), salience.inside):
             found = _resolve(subject, salience, quotes, spoken)
             if found.name:
                 return found
+    if previous is not None and _continues(text, previous, span):
+        return Resolved(previous.speaker, "inherited")
     # No cue at all: the person the article was last talking about, as a reader would take it
     return Resolved(salience.latest_subject(span.start, spoken), "context")
 

@@ -195,6 +195,9 @@ class Salience:
         return earlier[-1].canonical if earlier else next(iter(holders))
 
 
+DEMONSTRATIVES = frozenset({"that", "this", "these", "those"})  # "another said" may well be a person
+
+
 @lru_cache(maxsize=1)
 def speaker_nouns() -> frozenset[str]:
     """Common nouns that head the sources of attributions in polnear-train ("officials",
@@ -210,8 +213,8 @@ def can_speak(head: Token) -> bool:
     something ("the core of American national interests") do not speak, nor does a time ("1:50
     p.m.", a timestamp the parser took for the subject of the next line's cue). Figures do ("75
     percent of Democrats said", "one of the advisers said"), and so do ages ("the 46-year-old")."""
-    if head.ent_type_ == "TIME":
-        return False
+    if head.ent_type_ == "TIME" or head.lower_ in DEMONSTRATIVES or head.tag_ in ("WDT", "EX"):
+        return False  # nor does a demonstrative: "That makes her “a trustworthy person”"
     if head.tag_ not in ("NN", "NNS") or head.lower_ in ROLES or head.lower_ in speaker_nouns():
         return True
     return head.tag_ == "NN" and not any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
