@@ -20,7 +20,7 @@ from storylens.errors import StorylensError
 
 DIM = 384
 MAX_TOKENS = 128  # the model was trained on 128 word pieces; longer inputs only cost time
-BATCH = 32
+BATCH = 16  # texts per encoder run; past 8 the run's own cost is small, and smaller batches pad less
 
 
 class Embedder:
@@ -44,25 +44,33 @@ class Embedder:
         # Configured once here and never again: the Rust tokenizer refuses to be changed while
         # another thread encodes with it ("RuntimeError: Already borrowed", tokenizers#537), and
         # encoding alone is safe to share. onnxruntime documents Run() as safe from many threads.
+        # Padding is not configured here but done per batch in `_embed_batch`: the texts are
+        # tokenised once, unpadded, so that they can be batched by their token counts.
         self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._tokenizer.no_padding()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit vector per text, in order. Texts are batched by their token counts, so that a
+        batch is padded to about its own length: the encoder's cost follows the padded tokens
+        (neus-val headlines in batches by characters were a third padding)."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        # Sorting by length keeps padding small inside each batch.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        tokens = [e.ids for e in self._tokenizer.encode_batch([t or " " for t in texts])]
+        order = sorted(range(len(texts)), key=lambda i: len(tokens[i]))
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         for start in range(0, len(order), BATCH):
             chunk = order[start : start + BATCH]
-            out[chunk] = self._encode_batch([texts[i] or " " for i in chunk])
+            out[chunk] = self._embed_batch([tokens[i] for i in chunk])
         return out
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+    def _embed_batch(self, tokens: list[list[int]]) -> np.ndarray:
+        """Mean-pooled unit vectors of token id lists, padded with id 0 to the longest and masked."""
+        ids = np.zeros((len(tokens), max(len(t) for t in tokens)), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, text in enumerate(tokens):
+            ids[row, : len(text)] = text
+            mask[row, : len(text)] = 1
         hidden = self._session.run(
             None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         )[0]
