@@ -25,7 +25,14 @@ import numpy as np
 from storylens import api, config
 from storylens.analyze import analyze_many
 from storylens.compare import add_sentence_vectors, story_day
-from storylens.compare.align import AlignSettings, claim_groups, different_statements, lexical_similarity, sentence_refs
+from storylens.compare.align import (
+    AlignSettings,
+    claim_groups,
+    different_statements,
+    lexical_similarity,
+    sentence_refs,
+    sentence_vectors,
+)
 from storylens.compare.quotematch import QuoteMatches
 from storylens.errors import StorylensError
 
@@ -73,7 +80,7 @@ def prepared(pairs: list[tuple[str, dict, list]]) -> list[tuple[dict, Any]]:
         refs = sentence_refs(analyses)
         matches = QuoteMatches(analyses)
         lexical = lexical_similarity(matches, refs)
-        vectors = np.vstack([a.vectors for a in analyses if len(a.sentences)])
+        vectors = sentence_vectors(analyses, refs)  # headlines included, as align() compares them
         key = {a.article.id: k for a, k in zip(analyses, ("a", "b"), strict=True)}
         sents = {ref.key: (key[ref.article], text) for ref, text in refs}
         out.append((gold, (refs, lexical, vectors @ vectors.T, sents, different_statements(matches, refs))))

@@ -213,16 +213,26 @@ class Story:
 FactKind = Literal["shared", "single"]
 
 
+# The index of an article's headline among the sentences compare aligns. The headline is the
+# article's title, not a span of its clean text, so it has no offsets and no analysis of its own.
+HEADLINE = -1
+
+
 @dataclass(frozen=True)
 class SentenceRef:
-    """A sentence of one article, addressed as `article_id:s<index>`."""
+    """A sentence of one article, addressed as `article_id:s<index>`; index `HEADLINE` is the
+    article's headline, addressed as `article_id:headline`."""
 
     article: str
     index: int
 
     @property
+    def headline(self) -> bool:
+        return self.index == HEADLINE
+
+    @property
     def key(self) -> str:
-        return f"{self.article}:s{self.index}"
+        return f"{self.article}:headline" if self.headline else f"{self.article}:s{self.index}"
 
 
 @dataclass

@@ -18,7 +18,9 @@ from storylens.model import Analysis, Article, Comparison, Discrepancy, Fact, Qu
 
 
 def _articles(*texts: str, published: str = "2025-03-14T09:00") -> list[Article]:
-    return [Article.create(t, title=f"Report {n}", outlet=f"Outlet {n}", published=datetime.fromisoformat(published))
+    # No title: these tests state which facts the bodies give, and a title is compared as a
+    # headline (tests/compare/test_headlines.py).
+    return [Article.create(t, title=None, outlet=f"Outlet {n}", published=datetime.fromisoformat(published))
             for n, t in enumerate(texts)]
 
 

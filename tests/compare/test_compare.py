@@ -71,11 +71,13 @@ def test_seed_comparison_meets_the_contract_and_scores() -> None:
 
 
 def _articles(*texts: str, published: str = "2025-03-14T09:00") -> list:
+    # No title: these tests state which facts the bodies give, and a title is compared as a
+    # headline (tests/compare/test_headlines.py).
     from datetime import datetime
 
     from storylens.model import Article
 
-    return [Article.create(t, title=f"Report {n}", outlet=f"Outlet {n}", published=datetime.fromisoformat(published))
+    return [Article.create(t, title=None, outlet=f"Outlet {n}", published=datetime.fromisoformat(published))
             for n, t in enumerate(texts)]
 
 

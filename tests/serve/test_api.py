@@ -129,6 +129,19 @@ def test_pages_escape_hostile_text(hostile_store: Settings) -> None:
     assert PAYLOAD not in pages[1].text
 
 
+def test_a_headline_row_of_the_story_page_is_marked_and_escaped(hostile_store: Settings) -> None:
+    # Both outlets headline the crane collapse alike: their headlines are one fact, shown as a headline.
+    client = TestClient(create_app(hostile_store), base_url="http://localhost")
+    story = client.get("/api/stories").json()["stories"][0]
+    report = client.get(f"/api/stories/{story['id']}/comparison").json()
+    headlines = [s for s in report["sentences"] if s.get("headline")]
+    assert len(headlines) == 2 and all(s["text"].endswith(PAYLOAD) for s in headlines)
+    page = client.get(f"/stories/{story['id']}").text
+    row = page.split('<span class="badge headline">headline</span>', 1)[1].split("</th>", 1)[0]
+    assert row.strip().startswith("Crane collapse closes Marrowby quay &lt;script&gt;window.__pwned = 1&lt;/script&gt;")
+    assert PAYLOAD not in page
+
+
 def test_story_list_is_by_coverage_by_default_and_pages_follow_sql(demo: TestClient, demo_store: Settings) -> None:
     from storylens import api
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from storylens.analyze import Written, analyze_many
-from storylens.compare.align import AlignSettings, add_sentence_vectors, align
+from storylens.compare.align import AlignSettings, add_sentence_vectors, align, sentence_refs
 from storylens.compare.digest import digest_lines
 from storylens.compare.discrepancies import find_discrepancies
+from storylens.compare.headlines import headline_of, headline_ref
 from storylens.compare.quotematch import QuoteMatches
 from storylens.compare.timeline import build_timeline
 from storylens.model import Analysis, Article, Comparison, iso
@@ -39,14 +40,16 @@ def compare(articles: list[Article], align_threshold: float | None = None,
 
 
 def to_report(comparison: Comparison) -> dict[str, Any]:
-    """The comparison as the JSON object of the evaluation contract (CONTRACT.md, command 3)."""
-    texts = {f"{a.article.id}:s{s.index}": s.of(a.article.text) for a in comparison.analyses for s in a.sentences}
+    """The comparison as the JSON object of the evaluation contract (CONTRACT.md, command 3).
+
+    Each article's headline is one of its sentences, marked `"headline": true`; it is the title,
+    not a span of the clean body, so its `start` and `end` are null.
+    """
+    texts = {ref.key: text for ref, text in sentence_refs(comparison.analyses)}
     return {
         "articles": [{"id": a.id, "input": a.input, "title": a.title, "outlet": a.outlet,
                       "published": iso(a.published), "lang": a.lang} for a in comparison.articles],
-        "sentences": [{"id": f"{a.article.id}:s{s.index}", "article": a.article.id,
-                       "text": s.of(a.article.text), "start": s.start, "end": s.end}
-                      for a in comparison.analyses for s in a.sentences],
+        "sentences": [sentence for a in comparison.analyses for sentence in _sentences(a)],
         "facts": [{"kind": f.kind, "sentences": [r.key for r in f.sentences], "score": round(f.score, 3)}
                   for f in comparison.facts],
         "discrepancies": [{"kind": d.kind, "note": d.note, "confidence": round(d.confidence, 3),
@@ -61,6 +64,16 @@ def to_report(comparison: Comparison) -> dict[str, Any]:
         "digest": [{"text": text, "outlets": outlets, "kind": kind}
                    for text, outlets, kind in digest_lines(comparison)],
     }
+
+
+def _sentences(analysis: Analysis) -> list[dict[str, Any]]:
+    """The article's sentences in the report: its headline (where compared), then its body."""
+    article = analysis.article
+    headline = headline_of(analysis)
+    head = [] if headline is None else [{"id": headline_ref(analysis).key, "article": article.id, "text": headline,
+                                         "headline": True, "start": None, "end": None}]
+    return head + [{"id": f"{article.id}:s{s.index}", "article": article.id, "text": s.of(article.text),
+                    "headline": False, "start": s.start, "end": s.end} for s in analysis.sentences]
 
 
 __all__ = ["add_sentence_vectors", "compare", "story_day", "to_report"]

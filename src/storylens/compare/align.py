@@ -4,19 +4,22 @@ Three kinds of evidence, each mapped onto one 0-1 similarity, and the strongest 
 over word uni- and bigrams fitted on the story's own sentences (same words), the cosine of MiniLM
 sentence embeddings (same meaning in other words: "will not pull its troops out" against "forced to
 deny it is withdrawing troops"), and shared quotations. One sentence may align with several (one
-long sentence can report what two short ones do).
+long sentence can report what two short ones do). Each article's headline takes part as one of
+its sentences (`headlines.py`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import NamedTuple
 
 import numpy as np
 
-from storylens.analyze.embed import embed
+from storylens.analyze.embed import DIM, embed
+from storylens.compare.headlines import headline_of, headline_ref
 from storylens.compare.quotematch import LOWEST_CUTOFF, QuoteMatches
 from storylens.model import Analysis, Fact, SentenceRef
 
@@ -29,8 +32,15 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def sentence_refs(analyses: list[Analysis]) -> list[tuple[SentenceRef, str]]:
-    return [(SentenceRef(a.article.id, s.index), s.of(a.article.text))
-            for a in analyses for s in a.sentences]
+    """Every sentence alignment compares, article by article: its headline (where it has one),
+    then its body sentences."""
+    out = []
+    for a in analyses:
+        headline = headline_of(a)
+        if headline is not None:
+            out.append((headline_ref(a), headline))
+        out.extend((SentenceRef(a.article.id, s.index), s.of(a.article.text)) for s in a.sentences)
+    return out
 
 
 def similarity_matrix(texts: list[str]) -> np.ndarray:
@@ -60,12 +70,18 @@ def add_sentence_vectors(analyses: list[Analysis]) -> None:
         at += len(a.sentences)
 
 
-def embedding_similarity(analyses: list[Analysis], offset: float = EMBEDDING_OFFSET) -> np.ndarray:
+def sentence_vectors(analyses: list[Analysis], refs: list[tuple[SentenceRef, str]]) -> np.ndarray:
+    """Unit embeddings of the sentences in `refs` order. Body sentences reuse the analyses'
+    vectors (stored with them); headlines, a handful per story, are embedded here, in one batch."""
     add_sentence_vectors(analyses)
-    rows = [a.vectors for a in analyses if len(a.sentences)]
-    if not rows:
-        return np.zeros((0, 0))
-    vectors = np.vstack(rows)
+    by_id = {a.article.id: a for a in analyses}
+    headlines = [text for ref, text in refs if ref.headline]
+    embedded = iter(embed(headlines) if headlines else np.zeros((0, DIM), dtype=np.float32))
+    rows = [next(embedded) if ref.headline else by_id[ref.article].vectors[ref.index] for ref, _ in refs]
+    return np.vstack(rows) if rows else np.zeros((0, DIM), dtype=np.float32)
+
+
+def embedding_similarity(vectors: np.ndarray, offset: float = EMBEDDING_OFFSET) -> np.ndarray:
     return np.clip(vectors @ vectors.T - offset, 0.0, 1.0)
 
 
@@ -141,18 +157,25 @@ def align(analyses: list[Analysis], settings: AlignSettings | float,
     refs = sentence_refs(analyses)
     matches = matches or QuoteMatches(analyses)
     lexical = lexical_similarity(matches, refs)
-    sims = np.maximum(lexical, embedding_similarity(analyses, settings.embedding_offset))
+    sims = np.maximum(lexical, embedding_similarity(sentence_vectors(analyses, refs), settings.embedding_offset))
     sims[different_statements(matches, refs)] = 0.0
     articles = [r.article for r, _ in refs]
-    groups = claim_groups(sims, articles, settings)
-    facts = [Fact("shared", [refs[n][0] for n in sorted(g)], score=_mean_pair(sims, g, articles))
+    groups = body_and_headline_groups(sims, articles, np.array([r.headline for r, _ in refs], dtype=bool), settings)
+    facts = [Fact("shared", _body_first(refs[n][0] for n in sorted(g)), score=_mean_pair(sims, g, articles))
              for g in groups]
     aligned = set().union(*groups) if groups else set()
     singles = [Fact("single", [refs[n][0]], score=_importance(refs[n][0], refs[n][1], analyses))
-               for n in range(len(refs)) if n not in aligned and states_anything(refs[n][1])]
+               for n in range(len(refs))
+               if n not in aligned and not refs[n][0].headline and states_anything(refs[n][1])]
     facts.sort(key=lambda f: (-len({r.article for r in f.sentences}), -f.score))
     singles.sort(key=lambda f: -f.score)
     return lead_with_unshown(facts) + singles, Similarities(lexical, sims), refs
+
+
+def _body_first(refs: Iterable[SentenceRef]) -> list[SentenceRef]:
+    """A fact's sentences with its body sentences before its headlines: every view shows a fact
+    by its first sentence, and a claim in its article's words reads better than a headline's."""
+    return sorted(refs, key=lambda r: r.headline)
 
 
 def states_anything(text: str) -> bool:
@@ -201,19 +224,46 @@ def claim_links(sims: np.ndarray, articles: list[str], settings: AlignSettings) 
     return links
 
 
+def body_and_headline_groups(sims: np.ndarray, articles: list[str], headline: np.ndarray,
+                             settings: AlignSettings) -> list[frozenset[int]]:
+    """Facts of the body sentences, then facts of the headlines, each headline joined only through
+    its own best match.
+
+    Body sentences are grouped among themselves, exactly as if there were no headlines: a headline
+    restates its article's main claims, so in the contest for each body sentence's best match in
+    its article it would take the place of the body sentence that makes the claim in context
+    (the lead). A headline's fact is its mutual best match in each other article (another
+    headline, or the one sentence that says what it says), grown by the same complete linkage,
+    and is a fact of its own: let into the body fact of its article's lead as a restatement, one
+    headline would pair with every member there, several claims for one.
+    """
+    body = np.flatnonzero(~headline)
+    groups = [frozenset(int(body[n]) for n in g)
+              for g in claim_groups(sims[np.ix_(body, body)], [articles[n] for n in body], settings)]
+    own_best = replace(settings, margin=0.0)
+    links = [link for link in claim_links(sims, articles, own_best) if headline[link[1]] or headline[link[2]]]
+    return groups + sorted(grown(links, sims, articles, settings.threshold), key=min)
+
+
 def claim_groups(sims: np.ndarray, articles: list[str], settings: AlignSettings) -> list[frozenset[int]]:
     """Links grown into facts, strongest first, by complete linkage with one sentence per article:
     a sentence joins a fact only when it reaches the threshold with every member and its article
     has no sentence there yet, so no fact drifts along a chain or gathers a whole topic. A long
     sentence linked to two claims of another article sits in two facts; a sentence that restates
     its article's member of a fact (close to every member) joins that fact, not a copy of it."""
+    return sorted(grown(claim_links(sims, articles, settings), sims, articles, settings.threshold), key=min)
+
+
+def grown(links: list[tuple[float, int, int]], sims: np.ndarray, articles: list[str], threshold: float
+          ) -> list[frozenset[int]]:
+    """The links (strongest first) grown into facts as `claim_groups` says."""
     facts: list[set[int]] = []
     member_of: dict[int, list[int]] = {}
-    for _, i, j in claim_links(sims, articles, settings):
+    for _, i, j in links:
         held = member_of.get(i, []) + member_of.get(j, [])
         if any(i in facts[f] and j in facts[f] for f in held):
             continue
-        target = _fact_taking(facts, held, i, j, sims, articles, settings.threshold)
+        target = _fact_taking(facts, held, i, j, sims, articles, threshold)
         if target is None:
             facts.append({i, j})
             target = len(facts) - 1
@@ -222,7 +272,7 @@ def claim_groups(sims: np.ndarray, articles: list[str], settings: AlignSettings)
                 facts[target].add(n)
             if target not in member_of.setdefault(n, []):
                 member_of[n].append(target)
-    return sorted((frozenset(f) for f in facts), key=min)
+    return [frozenset(f) for f in facts]
 
 
 def _fact_taking(facts: list[set[int]], held: list[int], i: int, j: int, sims: np.ndarray,

@@ -74,8 +74,13 @@ def disputed_sentences(comparison: Comparison) -> set[str]:
 
 
 def _quotable(fact: Fact, texts: dict[tuple[str, int], str], seen: set[str]) -> str | None:
-    """The earliest sentence of the fact that stands on its own and is not in the digest yet."""
-    for ref in sorted(fact.sentences, key=lambda r: (r.index, r.article)):
+    """The earliest sentence of the fact that stands on its own and is not in the digest yet.
+
+    Never a headline: it is written to be read beside its article (clipped verbs, no articles,
+    its subject often only implied), not quoted as a claim on its own. A fact its headline shares
+    with another outlet's sentence is still cited to both: the outlet makes that claim.
+    """
+    for ref in sorted((r for r in fact.sentences if not r.headline), key=lambda r: (r.index, r.article)):
         text = texts[(ref.article, ref.index)]
         if _fold(text) not in seen and reads_alone(text):
             return text

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 
 from storylens.compare.align import Similarities
 from storylens.compare.dateslots import DateSlot, event_slots
+from storylens.compare.headlines import headline_names, headline_voice
 from storylens.compare.parse import parse_sentence
 from storylens.compare.quotematch import QuotedIn, QuoteMatches
 from storylens.model import Analysis, Discrepancy, Fact, Quote, SentenceRef, Value
@@ -66,8 +67,11 @@ def find_discrepancies(analyses: list[Analysis], facts: list[Fact], similarities
     by_id = {a.article.id: a for a in analyses}
     claims = list(same_claim_pairs(facts, similarities, refs))
     texts = {ref.key: text for ref, text in refs}
+    # A headline's number against a sentence's is a fair comparison; its wording is not (clipped
+    # verbs and no articles make any sentence's word frame differ) and its dates are not analysed.
+    body_claims = [(x, y, s) for x, y, s in claims if not (x.headline or y.headline)]
     found = (quote_wording(matches) + quote_attribution(matches, by_id) + name_spelling(analyses)
-             + fact_numbers(claims, texts, by_id) + negations(claims, texts) + fact_dates(claims, by_id))
+             + fact_numbers(claims, texts, by_id) + negations(body_claims, texts) + fact_dates(body_claims, by_id))
     unique: dict[tuple, Discrepancy] = {}
     for d in sorted(found, key=lambda d: -d.confidence):
         key = (d.kind, frozenset((v.article, _fold(v.text)) for v in d.values))
@@ -400,6 +404,8 @@ def _shared_participant(by_id: dict[str, Analysis], x: SentenceRef, y: SentenceR
     "Jim Mattis" and "Mattis" are one): one event needs one participant, as ECB+ defines it."""
     def names(ref: SentenceRef) -> set[str]:
         analysis = by_id[ref.article]
+        if ref.headline:
+            return headline_names(analysis)
         sentence = analysis.sentences[ref.index]
         return {m.canonical.split()[-1].casefold() for m in analysis.entities
                 if sentence.start <= m.start < sentence.end and m.canonical}
@@ -535,6 +541,8 @@ def _voice(by_id: dict[str, Analysis], ref: SentenceRef) -> Callable[[int], str 
     """Who gives a number at an offset of the sentence: "" for the outlet, a quotation's speaker
     ("?" when unknown) inside quotation marks."""
     analysis = by_id[ref.article]
+    if ref.headline:
+        return headline_voice(analysis)
     start = analysis.sentences[ref.index].start
 
     def voice(offset: int) -> str | None:

@@ -32,12 +32,18 @@ class ArticleLine:
 
 @dataclass(frozen=True)
 class FactLine:
-    """A fact as a reader sees it: one sentence for it, and what each outlet says of it."""
+    """A fact as a reader sees it: one sentence for it, and what each outlet says of it.
+    `headline` says that sentence is an outlet's headline; a headline in `by_outlet` is marked
+    with `HEADLINE_MARK`."""
 
     kind: str
     text: str
     outlets: list[str]
     by_outlet: dict[str, str] = field(default_factory=dict)
+    headline: bool = False
+
+
+HEADLINE_MARK = "Headline: "
 
 
 @dataclass(frozen=True)
@@ -85,15 +91,18 @@ def outlet_of(article: dict[str, Any]) -> str:
 
 
 def article_of(sentence_key: str) -> str:
-    """`<article id>:s<index>` -> the article id (ids may contain colons themselves)."""
-    return sentence_key.rsplit(":s", 1)[0]
+    """`<article id>:s<index>` or `<article id>:headline` -> the article id (ids may contain
+    colons themselves)."""
+    return sentence_key.removesuffix(":headline") if sentence_key.endswith(":headline") \
+        else sentence_key.rsplit(":s", 1)[0]
 
 
 def view(report: dict[str, Any], title: str | None = None) -> ReportView:
     """The report's sections as typed lines, shared facts before single-source ones."""
     outlet = {a["id"]: outlet_of(a) for a in report.get("articles", [])}
     texts = {s["id"]: s["text"] for s in report.get("sentences", [])}
-    facts = [_fact_line(f, texts, outlet) for f in report.get("facts", [])]
+    headlines = {s["id"] for s in report.get("sentences", []) if s.get("headline")}
+    facts = [_fact_line(f, texts, outlet, headlines) for f in report.get("facts", [])]
     return ReportView(
         title=title or "Comparison",
         articles=[ArticleLine(a["id"], outlet[a["id"]], a.get("title"), a.get("published"))
@@ -112,14 +121,16 @@ def view(report: dict[str, Any], title: str | None = None) -> ReportView:
     )
 
 
-def _fact_line(fact: dict[str, Any], texts: dict[str, str], outlet: dict[str, str]) -> FactLine:
+def _fact_line(fact: dict[str, Any], texts: dict[str, str], outlet: dict[str, str], headlines: set[str]) -> FactLine:
     by_outlet: dict[str, str] = {}
     for key in fact["sentences"]:
         name = outlet.get(article_of(key), article_of(key))
         if key in texts:
-            by_outlet[name] = f"{by_outlet[name]} | {texts[key]}" if name in by_outlet else texts[key]
-    first = next((texts[k] for k in fact["sentences"] if k in texts), "")
-    return FactLine(fact["kind"], first, sorted(by_outlet), by_outlet)
+            text = HEADLINE_MARK + texts[key] if key in headlines else texts[key]
+            by_outlet[name] = f"{by_outlet[name]} | {text}" if name in by_outlet else text
+    first = next((k for k in fact["sentences"] if k in texts), None)
+    return FactLine(fact["kind"], texts[first] if first else "", sorted(by_outlet), by_outlet,
+                    headline=first in headlines)
 
 
 # -- Markdown ---------------------------------------------------------------------------------------
@@ -152,7 +163,8 @@ def to_markdown(report: dict[str, Any], title: str | None = None) -> str:
 
 def _md_sections(v: ReportView) -> list[tuple[str, list[str]]]:
     def fact(f: FactLine) -> str:
-        return f"- {md(f.text)} {_md_cites(f)}"
+        mark = f"*{HEADLINE_MARK.strip()}* " if f.headline else ""
+        return f"- {mark}{md(f.text)} {_md_cites(f)}"
 
     def difference(d: DifferenceLine) -> str:
         values = " / ".join(f"{md(o)}: “{md(t)}”" for o, t in d.values)
@@ -199,7 +211,8 @@ def terminal_lines(v: ReportView, limit: int | None) -> list[Rule | Text]:
 
 def _fact_text(fact: FactLine) -> Text:
     only = "only " if fact.kind == "single" else ""
-    return Text.assemble(fact.text, (f" [{only}{'; '.join(fact.outlets)}]", "dim"))
+    mark = (HEADLINE_MARK, "italic") if fact.headline else ""
+    return Text.assemble(mark, fact.text, (f" [{only}{'; '.join(fact.outlets)}]", "dim"))
 
 
 def _terminal_section(heading: str, items: list[Text], limit: int | None, what: str) -> list[Text]:

@@ -42,6 +42,7 @@ class MatrixRow:
     kind: str
     cells: list[bool]
     sentence: str
+    headline: bool = False  # the row's sentence is an outlet's headline, not a sentence of its body
 
 
 @dataclass
@@ -73,7 +74,7 @@ def coverage_matrix(report: dict[str, Any]) -> tuple[list[str], list[MatrixRow]]
         counts[kind] += 1
         reporting = {names.get(r["article"]) for r in refs}
         rows.append(MatrixRow(text=refs[0]["text"], kind=kind, cells=[c in reporting for c in columns],
-                              sentence=refs[0]["id"]))
+                              sentence=refs[0]["id"], headline=bool(refs[0].get("headline"))))
     return columns, rows
 
 
