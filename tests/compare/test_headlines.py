@@ -5,7 +5,6 @@ from datetime import datetime
 import numpy as np
 
 from storylens.compare import compare, to_report
-from storylens.compare.align import AlignSettings, body_and_headline_groups
 from storylens.compare.digest import digest_lines
 from storylens.compare.export import to_markdown
 from storylens.model import Article
@@ -42,6 +41,8 @@ def test_headlines_that_say_the_same_thing_are_one_shared_fact_marked_as_headlin
 
 
 def test_a_headline_takes_no_body_sentences_place_and_joins_only_its_own_best_match() -> None:
+    from storylens.compare.align import AlignSettings, body_and_headline_groups
+
     # Sentences: headline of a, lead of a, headline of b, lead of b. b's lead is closest to a's
     # headline, but a's lead still says what it says: the two leads stay one fact. Each headline
     # pairs with its mutual best match only, never with the whole of its lead's fact.
@@ -54,7 +55,7 @@ def test_a_headline_takes_no_body_sentences_place_and_joins_only_its_own_best_ma
     assert sorted(groups, key=sorted) == [frozenset({0, 3}), frozenset({1, 2}), frozenset({1, 3})]
 
 
-def test_a_headline_is_never_a_digest_line_but_its_outlet_is_cited_for_the_claim() -> None:
+def test_a_headline_is_never_a_digest_line_nor_a_citation() -> None:
     articles = [
         _article("Storm shuts Dover harbour for three days",
                  "Ferry crews were sent home on Monday. Local shops reported fewer visitors.", 0),
@@ -64,13 +65,17 @@ def test_a_headline_is_never_a_digest_line_but_its_outlet_is_cited_for_the_claim
     ]
     comparison = compare(articles)
     report = to_report(comparison)
+    claim = "The storm shut Dover harbour for three days, the port authority said."
+    sentence = next(s["id"] for s in report["sentences"] if s["text"] == claim)
+    assert {"kind": "shared", "sentences": [sentence, f"{articles[0].id}:headline"]} in [
+        {k: f[k] for k in ("kind", "sentences")} for f in report["facts"]]
     lines = digest_lines(comparison)
     titles = {a.title for a in articles}
     assert not any(text in titles for text, _, _ in lines)
     assert not any(d["text"] in titles for d in report["digest"])
-    # The first outlet says it in its headline only: the line is the second's sentence, cited to both.
-    claim = "The storm shut Dover harbour for three days, the port authority said."
-    assert (claim, ["Outlet 0", "Outlet 1"], "shared") in lines
+    # The first outlet says it in its headline only, which names a topic more than a claim: the
+    # line is the second outlet's, cited to it alone.
+    assert (claim, ["Outlet 1"], "single") in lines
 
 
 def test_a_headlines_number_is_compared_with_a_sentences_number() -> None:

@@ -164,7 +164,7 @@ def align(analyses: list[Analysis], settings: AlignSettings | float,
     facts = [Fact("shared", _body_first(refs[n][0] for n in sorted(g)), score=_mean_pair(sims, g, articles))
              for g in groups]
     aligned = set().union(*groups) if groups else set()
-    singles = [Fact("single", [refs[n][0]], score=_importance(refs[n][0], refs[n][1], analyses))
+    singles = [Fact("single", [refs[n][0]], score=importance(refs[n][0], analyses))
                for n in range(len(refs))
                if n not in aligned and not refs[n][0].headline and states_anything(refs[n][1])]
     facts.sort(key=lambda f: (-len({r.article for r in f.sentences}), -f.score))
@@ -305,10 +305,11 @@ def _mean_pair(sims: np.ndarray, group: frozenset[int], articles: list[str]) -> 
     return float(np.mean(pairs)) if pairs else 0.0
 
 
-def _importance(ref: SentenceRef, text: str, analyses: list[Analysis]) -> float:
+def importance(ref: SentenceRef, analyses: list[Analysis]) -> float:
     """Lead sentences matter most in news; names and numbers make a sentence a fact, not colour."""
     analysis = next(a for a in analyses if a.article.id == ref.article)
     sentence = analysis.sentences[ref.index]
+    text = sentence.of(analysis.article.text)
     names = sum(1 for m in analysis.entities if sentence.start <= m.start < sentence.end)
     numbers = len(re.findall(r"\d", text)) > 0
     return 1.0 / (1 + ref.index) + 0.1 * min(names, 3) + 0.1 * numbers

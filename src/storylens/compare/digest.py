@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from storylens.compare.align import importance
 from storylens.compare.parse import parse_sentence
 from storylens.model import Comparison, Fact
 
@@ -39,7 +40,7 @@ def digest_lines(comparison: Comparison) -> list[tuple[str, list[str], str]]:
     is left out. No claim twice in other words either: the sentences of one fact make one claim,
     so a fact sharing a sentence with a fact the digest already gave a line restates (part of)
     that line ("Trump said Thursday he has doubts…" / "Mr. Trump told Meredith Vieira that he had
-    'real doubts'…") and gets none.
+    'real doubts'…") and gets none. Facts are read by their body sentences (`by_body`).
     """
     texts = {(a.article.id, s.index): s.of(a.article.text) for a in comparison.analyses for s in a.sentences}
     lines: list[tuple[str, list[str], str]] = []
@@ -47,8 +48,9 @@ def digest_lines(comparison: Comparison) -> list[tuple[str, list[str], str]]:
     said: set[str] = set()  # sentences of the facts given a line
     disputed = disputed_sentences(comparison)
     limits = {"shared": CONSENSUS_LINES, "single": SINGLE_LINES}
+    facts = by_body(comparison)
     for kind in ("shared", "single"):
-        for fact in (f for f in comparison.facts if f.kind == kind):
+        for fact in (f for f in facts if f.kind == kind):
             if sum(1 for line in lines if line[2] == kind) >= limits[kind]:
                 break
             if any(r.key in said for r in fact.sentences):
@@ -61,6 +63,31 @@ def digest_lines(comparison: Comparison) -> list[tuple[str, list[str], str]]:
             outlets = sorted({outlet_name(comparison, r.article) for r in fact.sentences})
             lines.append((text, outlets, kind))
     return lines
+
+
+def by_body(comparison: Comparison) -> list[Fact]:
+    """The facts as the digest reads them: by their body sentences alone, shared ones first, then
+    single-source ones by importance.
+
+    A headline is never a line, nor a citation: a headline is short and names the story's topic,
+    so its best match in another article is often a sentence it shares only the topic with ("Divers
+    search the Senn after Harlow Bridge collapse" / "Part of the Harlow Bridge collapsed on Tuesday
+    evening, ... injuring 12 people"), and a line cited to the headline's outlet would put that
+    sentence's details in its mouth. A fact whose body sentences are all one outlet's is that
+    outlet's single-source line, as it was before headlines were compared.
+    """
+    shared, single = [], []
+    for fact in comparison.facts:
+        body = [r for r in fact.sentences if not r.headline]
+        if not body:
+            continue
+        if len({r.article for r in body}) > 1:
+            shared.append(Fact("shared", body, fact.score))
+        elif fact.kind == "single":
+            single.append(fact)
+        else:
+            single.append(Fact("single", body, importance(body[0], comparison.analyses)))
+    return shared + sorted(single, key=lambda f: -f.score)
 
 
 def disputed_sentences(comparison: Comparison) -> set[str]:
@@ -76,11 +103,10 @@ def disputed_sentences(comparison: Comparison) -> set[str]:
 def _quotable(fact: Fact, texts: dict[tuple[str, int], str], seen: set[str]) -> str | None:
     """The earliest sentence of the fact that stands on its own and is not in the digest yet.
 
-    Never a headline: it is written to be read beside its article (clipped verbs, no articles,
-    its subject often only implied), not quoted as a claim on its own. A fact its headline shares
-    with another outlet's sentence is still cited to both: the outlet makes that claim.
+    Never a headline (`by_body` leaves them out): it is written to be read beside its article
+    (clipped verbs, no articles, its subject often only implied), not quoted as a claim alone.
     """
-    for ref in sorted((r for r in fact.sentences if not r.headline), key=lambda r: (r.index, r.article)):
+    for ref in sorted(fact.sentences, key=lambda r: (r.index, r.article)):
         text = texts[(ref.article, ref.index)]
         if _fold(text) not in seen and reads_alone(text):
             return text
