@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
@@ -82,12 +83,28 @@ class StoryStream:
 
     def add_all(self, articles: Iterable[Article], story_ids: Mapping[str, str] | None = None
                 ) -> Iterator[Assignment]:
-        """`add` each article in order; signals are read a batch ahead, which decides nothing early."""
+        """`add` each article in order; signals are read a batch ahead, which decides nothing early.
+
+        The next batch is read (and its headlines embedded) on a second thread while this one
+        places the current batch: the encoder releases the GIL, so the two overlap. One thread
+        reads the articles at a time, in order; an error reading them surfaces after the
+        batches before it were placed, as without the second thread."""
         known = story_ids or {}
         stream = iter(articles)
-        while batch := list(islice(stream, EMBED_BATCH)):
-            for article, signals in zip(batch, read_signals(batch), strict=True):
-                yield self.add(article, known.get(article.id), signals)
+
+        def next_batch() -> tuple[list[Article], list[Signals]]:
+            batch = list(islice(stream, EMBED_BATCH))
+            return batch, read_signals(batch)
+
+        with ThreadPoolExecutor(1, thread_name_prefix="storylens-signals") as reader:
+            ahead = reader.submit(next_batch)
+            while True:
+                batch, signals = ahead.result()
+                if not batch:
+                    return
+                ahead = reader.submit(next_batch)
+                for article, read in zip(batch, signals, strict=True):
+                    yield self.add(article, known.get(article.id), read)
 
 
 __all__ = ["Assignment", "DuplicateIndex", "OnlineClusterer", "StoryStream"]
