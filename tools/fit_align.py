@@ -80,7 +80,7 @@ def prepared(pairs: list[tuple[str, dict, list]]) -> list[tuple[dict, Any]]:
         refs = sentence_refs(analyses)
         matches = QuoteMatches(analyses)
         lexical = lexical_similarity(matches, refs)
-        vectors = sentence_vectors(analyses, refs)  # headlines included, as align() compares them
+        vectors = sentence_vectors(analyses)  # headlines included, as align() compares them
         key = {a.article.id: k for a, k in zip(analyses, ("a", "b"), strict=True)}
         sents = {ref.key: (key[ref.article], text) for ref, text in refs}
         out.append((gold, (refs, lexical, vectors @ vectors.T, sents, different_statements(matches, refs))))

@@ -120,3 +120,14 @@ def test_the_markdown_report_marks_a_headline_row_and_escapes_it() -> None:
     markdown = to_markdown(to_report(compare(articles)))
     assert "*Headline:* Storm shuts Dover harbour" in markdown or "*Headline:* Dover harbour closed" in markdown
     assert payload not in markdown and "\\<script\\>" in markdown
+
+
+def test_articles_sharing_an_id_are_compared_without_mixing_their_sentences() -> None:
+    # An input may name two articles by one id (basil-dev has two "empty" ones in one story):
+    # sentence vectors are read by position (by id, the longer article's last sentences had none).
+    same = [Article(id="same", text="Fishermen moved their boats inland. Schools stayed open. Shops closed early.",
+                    title="Storm shuts Dover harbour", outlet="Outlet 0", published=DAY),
+            Article(id="same", text="Ferry crews were sent home on Monday.", title="Dover harbour closed by storm",
+                    outlet="Outlet 1", published=DAY)]
+    report = to_report(compare([*same, _article(None, "The storm shut Dover harbour on Monday.", 2)]))
+    assert len([s for s in report["sentences"] if s["article"] == "same"]) == 6

@@ -70,14 +70,18 @@ def add_sentence_vectors(analyses: list[Analysis]) -> None:
         at += len(a.sentences)
 
 
-def sentence_vectors(analyses: list[Analysis], refs: list[tuple[SentenceRef, str]]) -> np.ndarray:
-    """Unit embeddings of the sentences in `refs` order. Body sentences reuse the analyses'
-    vectors (stored with them); headlines, a handful per story, are embedded here, in one batch."""
+def sentence_vectors(analyses: list[Analysis]) -> np.ndarray:
+    """Unit embeddings of the sentences in `sentence_refs` order. Body sentences reuse the
+    analyses' vectors (stored with them); headlines, a handful per story, are embedded here, in
+    one batch. Read by position, never by article id: a story may hold one article twice."""
     add_sentence_vectors(analyses)
-    by_id = {a.article.id: a for a in analyses}
-    headlines = [text for ref, text in refs if ref.headline]
-    embedded = iter(embed(headlines) if headlines else np.zeros((0, DIM), dtype=np.float32))
-    rows = [next(embedded) if ref.headline else by_id[ref.article].vectors[ref.index] for ref, _ in refs]
+    headlines = [headline_of(a) for a in analyses]
+    embedded = iter(embed([h for h in headlines if h is not None]))
+    rows: list[np.ndarray] = []
+    for analysis, headline in zip(analyses, headlines, strict=True):
+        if headline is not None:
+            rows.append(next(embedded)[None, :])
+        rows.append(np.asarray(analysis.vectors, dtype=np.float32).reshape(-1, DIM))
     return np.vstack(rows) if rows else np.zeros((0, DIM), dtype=np.float32)
 
 
@@ -157,7 +161,7 @@ def align(analyses: list[Analysis], settings: AlignSettings | float,
     refs = sentence_refs(analyses)
     matches = matches or QuoteMatches(analyses)
     lexical = lexical_similarity(matches, refs)
-    sims = np.maximum(lexical, embedding_similarity(sentence_vectors(analyses, refs), settings.embedding_offset))
+    sims = np.maximum(lexical, embedding_similarity(sentence_vectors(analyses), settings.embedding_offset))
     sims[different_statements(matches, refs)] = 0.0
     articles = [r.article for r, _ in refs]
     groups = body_and_headline_groups(sims, articles, np.array([r.headline for r, _ in refs], dtype=bool), settings)
