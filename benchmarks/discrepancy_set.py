@@ -9,13 +9,14 @@
     python benchmarks/discrepancy_set.py --draw neus-val --seed 20261127 --count 24
                                                      # the seeded draw of stories a new set is made from
 
-A set file names the stories of one cluster set of ../shared/data/cluster (`"set"`, basil-dev
-when absent; `--set` overrides it) and holds, per story, every discrepancy storylens reported when
-the set was made, marked right or wrong with the reason, and the ones a reader found that it missed
-(`"source": "reading"`). Labels name outlets by the set's own outlet code (basil-dev: fox, hpo,
-nyt), or by article id where the set gives no outlet (neus-val). Values are short spans of the
-articles, never whole texts. A reported discrepancy matches a label of the same story and kind when
-every label value lies in one of its values (case folded). Reported discrepancies that match no
+A set file names the stories of one cluster set of ../shared/data/cluster (`"set"`, basil-dev when
+absent; `--set` overrides it) and holds, per story, every discrepancy storylens reported when the
+set was made, marked right or wrong with the reason, and the ones a reader found that it missed
+(`"source": "reading"`); a set whose stories were not read for misses says `"read_for_misses":
+false` and measures precision only. Labels name outlets by the set's own outlet code (basil-dev:
+fox, hpo, nyt), or by article id where the set gives no outlet (neus-val). Values are short spans of
+the articles, never whole texts. A reported discrepancy matches a label of the same story and kind
+when every label value lies in one of its values (case folded). Reported discrepancies that match no
 label are listed: they are new since the set was labelled and must be labelled before a figure is
 quoted.
 
@@ -136,6 +137,8 @@ def main() -> None:
                                   "evidence": [e["text"][:200] for e in d["evidence"]]}, ensure_ascii=False))
         return
     result = score(labels, reports, cluster_set)
+    if not labels.get("read_for_misses", True):  # only storylens's reports were labelled
+        result["recall"] = "not measured (the stories were not read for misses)"
     print(f"{'stories':<22}{result['stories']}")
     for key in ("reported", "right", "wrong", "precision", "true_discrepancies", "found", "recall"):
         print(f"{key:<22}{result[key]}")
