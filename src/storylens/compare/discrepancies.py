@@ -36,7 +36,13 @@ NAME_LETTERS = 80      # ratio between two spellings of one word of a name
 SAME_SENTENCE_FRAME = 0.6  # share of words two sentences must have in common for a negation flip
 NEGATION = re.compile(r"^(?:not|no|never|none|nor|neither|nobody|nothing|denied|denies|deny|denying|"
                       r"refused|refuses|rejected|rejects)$", re.I)
-NUMBER = re.compile(r"\b(\d[\d,.]*\d|\d)\s*(%|per cent|percent|million|billion|thousand|[a-z]+)", re.I)
+# A figure: the number, its scale word (part of the number: "200 million"), and the word after it,
+# which names what is counted ("200 million doses") unless it is a function word ("$5 billion for").
+NUMBER = re.compile(r"\b(\d[\d,.]*\d|\d)\s*(?:(thousand|million|billion|trillion)\b\s*)?(%|per cent|percent|[a-z]+)?",
+                    re.I)
+SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s+[A-Z\"“]")
+# "157 of 338 seats": the number before "of" counts what the whole counts; the whole is not the claim.
+PART_OF = re.compile(r"\b(\d[\d,.]*\d|\d)\s+(?:out\s+)?of\s+(?:the\s+)?[$€£]?\s*$", re.I)
 # Contractions are spelled out before negations are compared: "We're asking" is "We are asking",
 # and "don't" carries a "not" just as "do not" does.
 CONTRACTIONS = [(re.compile(p, re.I), r) for p, r in (
@@ -441,11 +447,24 @@ def negation_flip(x: str, y: str) -> tuple[str, str, float] | None:
         nx = sum(1 for w in fx[i1:i2] if NEGATION.match(w))
         ny = sum(1 for w in fy[j1:j2] if NEGATION.match(w))
         local = max(i2 - i1, j2 - j1) <= MAX_EDIT_WORDS  # a clause more or less is not a flip
-        if local and nx != ny and (nx == 0 or ny == 0):
+        repeated = _repeats_beside(fx, i1, i2) or _repeats_beside(fy, j1, j2)
+        if local and not repeated and nx != ny and (nx == 0 or ny == 0):
             left = " ".join(wx[max(i1 - 2, 0) : i2 + 2])
             right = " ".join(wy[max(j1 - 2, 0) : j2 + 2])
             return left, right, frame
     return None
+
+
+def _repeats_beside(words: list[str], start: int, end: int) -> bool:
+    """Whether words[start:end], which only this side has, is a stretch said twice in a row ("we
+    will not, we will not stand by"): a speaker's restart one outlet keeps and another drops,
+    where the other side has the same words once and so the same polarity. The doubled stretch
+    may start before the edit ("will not we will not we"), so every offset is tried."""
+    k = end - start
+    if k == 0:
+        return False
+    return any(words[a : a + k] == words[a + k : a + 2 * k]
+               for a in range(max(start - k, 0), start + 1) if a + 2 * k <= len(words))
 
 
 def expand_contractions(text: str) -> str:
@@ -525,15 +544,36 @@ def _numbers_by_unit(x: str, y: str, voice_x: Callable[[int], str | None], voice
 def _figures_by_unit(text: str, voice: Callable[[int], str | None]) -> dict[str, dict[tuple[str, str], str | None]]:
     """A text's numbers by unit, each with the word that bounds it ("more than", "about") and
     whose number it is (the outlet's, or a speaker's inside a quotation); a function word after a
-    number ("in 2018 the") is no unit, and a day after a month no count."""
+    number ("in 2018 the") is no unit, and a day after a month no count.
+
+    The unit is what is counted, with the scale: "200 million doses" and "300 million people"
+    count different things and are not compared (the scale alone is the unit only where no noun
+    follows it: "$5.7 billion for the wall"). In "157 of 338 seats" the claim is 157 seats; 338
+    is the whole it is a part of, and is left out. A scaled figure without a noun after a counted
+    one in its sentence counts the same thing ("2.5 million doses to Mexico and 1.5 million to
+    Canada"): English leaves the noun out the second time."""
     found: dict[str, dict[tuple[str, str], str | None]] = {}
+    last: tuple[str, int] | None = None  # the last scaled unit with a noun, and where it ended
     for match in NUMBER.finditer(text):
-        number, unit = match.groups()
+        number, scale, noun = match.groups()
+        counted = noun if noun and noun.casefold() not in _stop_words() else None
+        unit = " ".join(w for w in (scale, counted) if w).casefold()
+        if scale and counted:
+            last = (unit, match.end())
+        elif scale and last and last[0].startswith(scale.casefold() + " ") \
+                and not SENTENCE_END.search(text, last[1], match.start()):
+            unit = last[0]
         before = text[max(match.start() - 30, 0) : match.start()]
-        if unit.casefold() not in _stop_words() and not DAY_OF_MONTH.search(before):
-            bound = APPROXIMATOR.search(before)
-            qualifier = bound.group(1).casefold() if bound else ""
-            found.setdefault(unit.casefold(), {})[(qualifier, number)] = voice(match.start())
+        if not unit or DAY_OF_MONTH.search(before):
+            continue
+        start = match.start()
+        part = PART_OF.search(before)
+        if part and not scale:
+            number, start = part.group(1), match.start() - len(before) + part.start()
+            before = text[max(start - 30, 0) : start]
+        bound = APPROXIMATOR.search(before)
+        qualifier = bound.group(1).casefold() if bound else ""
+        found.setdefault(unit, {})[(qualifier, number)] = voice(start)
     return found
 
 
