@@ -142,6 +142,9 @@ def main() -> None:
     print(f"{'stories':<22}{result['stories']}")
     for key in ("reported", "right", "wrong", "precision", "true_discrepancies", "found", "recall"):
         print(f"{key:<22}{result[key]}")
+    if labels.get("sample_of_reports"):  # a drawn sample of the reports was labelled, not all
+        print(f"{'not in the sample':<22}{len(result['unlabelled'])}")
+        return
     for story, kind, values in result["unlabelled"]:
         print(f"  unlabelled: {story} {kind} {values}")
 
