@@ -54,3 +54,9 @@ def test_a_figure_whose_noun_is_left_out_counts_what_the_one_before_it_counts() 
         "with Westfield, Governor Ann Lee said.",
         "The Marrowby health board will share 4 million doses of the vaccine with Eastfield and Westfield, "
         "Governor Ann Lee said.") == []
+
+
+def test_an_ordinal_is_not_a_count() -> None:
+    # ecbplus-dev sample D: "stops Thompson in 6th round" against "won his 16th straight fight".
+    assert _numbers("Boxer Ann Lee won her 16th straight fight in Marrowby on Saturday, the board said.",
+                    "Boxer Ann Lee won in the 6th round of the fight in Marrowby on Saturday, the board said.") == []

@@ -40,6 +40,7 @@ NEGATION = re.compile(r"^(?:not|no|never|none|nor|neither|nobody|nothing|denied|
 # which names what is counted ("200 million doses") unless it is a function word ("$5 billion for").
 NUMBER = re.compile(r"\b(\d[\d,.]*\d|\d)\s*(?:(thousand|million|billion|trillion)\b\s*)?(%|per cent|percent|[a-z]+)?",
                     re.I)
+ORDINAL_SUFFIX = re.compile(r"st|nd|rd|th")
 SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s+[A-Z\"“]")
 # "157 of 338 seats": the number before "of" counts what the whole counts; the whole is not the claim.
 PART_OF = re.compile(r"\b(\d[\d,.]*\d|\d)\s+(?:out\s+)?of\s+(?:the\s+)?[$€£]?\s*$", re.I)
@@ -564,8 +565,8 @@ def _figures_by_unit(text: str, voice: Callable[[int], str | None]) -> dict[str,
                 and not SENTENCE_END.search(text, last[1], match.start()):
             unit = last[0]
         before = text[max(match.start() - 30, 0) : match.start()]
-        if not unit or DAY_OF_MONTH.search(before):
-            continue
+        if not unit or DAY_OF_MONTH.search(before) or ORDINAL_SUFFIX.fullmatch(unit):
+            continue  # "the 6th round" ranks a thing; it counts nothing
         start = match.start()
         part = PART_OF.search(before)
         if part and not scale:
