@@ -186,11 +186,7 @@ def cross_validate(data: LabelledSet, train: Rows, count: int, shipped: bool,
                                                                    Settings().story_threshold))
             results[label].append(row)
             print(format_row(f"{data.name}{label}", row), flush=True)
-        if len(variants) > 1:
-            chosen = max(variants, key=lambda label: on_rest[label])  # ties: the first listed
-            results.setdefault(SELECTED, []).append({**results[chosen][-1]})
-            print(f"{data.name}{SELECTED} fold {f}: chose{chosen} ({on_rest[chosen]:.4f} on the other folds)",
-                  flush=True)
+        select_nested(data.name, f, on_rest, results)
     return results
 
 
@@ -317,6 +313,18 @@ def best_setting(data: LabelledSet, ids: set[str], rule: str, pairwise: str) -> 
     return -setting, score_
 
 
+def select_nested(name: str, fold: int, on_rest: dict[str, float], results: dict[str, list[dict[str, float]]]
+                  ) -> None:
+    """Nested selection: the fold's row of whichever candidate scored best on the other folds
+    (ties: the first listed) is appended as `SELECTED`, so that choosing among them is
+    cross-validated too. Nothing to choose with one candidate."""
+    if len(on_rest) < 2:
+        return
+    chosen = max(on_rest, key=lambda label: on_rest[label])
+    results.setdefault(SELECTED, []).append({**results[chosen][-1]})
+    print(f"{name}{SELECTED} fold {fold}: chose{chosen} ({on_rest[chosen]:.4f} on the other folds)", flush=True)
+
+
 def cross_validate_adaptive(data: LabelledSet, count: int, shipped: bool, rules: Sequence[str],
                             candidates: Sequence[str]) -> dict[str, list[dict[str, float]]]:
     """Per fold, per adaptive rule and per pairwise similarity: the rule's stories on the fold at
@@ -342,11 +350,7 @@ def cross_validate_adaptive(data: LabelledSet, count: int, shipped: bool, rules:
             row = {**common, "threshold": setting, "storylens": scores[grid.index(setting)], "ceiling": max(scores)}
             results[label].append(row)
             print(format_row(f"{data.name}{label}", row), flush=True)
-        if len(labels) > 1:
-            chosen = max(labels, key=lambda label: on_rest[label])  # ties: the first listed
-            results.setdefault(SELECTED, []).append({**results[chosen][-1]})
-            print(f"{data.name}{SELECTED} fold {f}: chose{chosen} ({on_rest[chosen]:.4f} on the other folds)",
-                  flush=True)
+        select_nested(data.name, f, on_rest, results)
     return results
 
 
@@ -385,11 +389,7 @@ def cross_validate_consolidation(data: LabelledSet, count: int, shipped: bool,
                 row["shipped"] = single
             results[label].append(row)
             print(format_row(f"{data.name}{label}", row), flush=True)
-        if len(labels) > 1:
-            chosen = max(labels, key=lambda label: on_rest[label])  # ties: the first listed
-            results.setdefault(SELECTED, []).append({**results[chosen][-1]})
-            print(f"{data.name}{SELECTED} fold {f}: chose{chosen} ({on_rest[chosen]:.4f} on the other folds)",
-                  flush=True)
+        select_nested(data.name, f, on_rest, results)
     return results
 
 
