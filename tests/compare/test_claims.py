@@ -412,3 +412,13 @@ def test_a_compare_parse_does_not_read_a_lead_sentences_dateline() -> None:
     doc = parse_sentence("WASHINGTON (AP) — The defense secretary will leave at the end of February.")
     subjects = [t.text for t in doc if t.dep_ in ("nsubj", "nsubjpass")]
     assert "WASHINGTON" not in [t.text for t in doc] and subjects == ["secretary"]
+
+
+def test_a_digest_line_does_not_carry_one_wires_dateline() -> None:
+    lead = "the harbour wall of Marrowby collapsed in the storm on Friday night"
+    comparison = _comparison([f"MARROWBY, England (AP) — {lead.capitalize()}. Ten homes were flooded.",
+                              f"{lead.capitalize()}. Nobody was hurt."],
+                             [Fact("shared", [SentenceRef("a", 0), SentenceRef("b", 0)], 0.9)])
+    texts = [text for text, _, _ in digest_lines(comparison)]
+    assert texts and texts[0].startswith("The harbour wall"), texts
+    assert "MARROWBY" not in texts[0]

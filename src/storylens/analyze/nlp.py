@@ -72,6 +72,14 @@ _DATELINE = re.compile(
     re.MULTILINE)
 
 
+def without_dateline(sentence: str) -> str:
+    """A sentence without the dateline it opens with, for showing it out of its article (a digest
+    line reading "WASHINGTON — Defense Secretary Jim Mattis ..." cited to three outlets puts one
+    wire's dateline in every outlet's mouth)."""
+    match = _DATELINE.match(sentence)
+    return sentence[match.end():] if match and match.end() < len(sentence) else sentence
+
+
 def without_datelines(text: str) -> str:
     """`text` with each paragraph's dateline blanked out, offsets kept (what the parser reads)."""
     return _DATELINE.sub(lambda m: " " * len(m.group(0)), text)

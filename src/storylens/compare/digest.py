@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from storylens.analyze.nlp import without_dateline
 from storylens.compare.align import importance
 from storylens.compare.parse import parse_sentence
 from storylens.model import Comparison, Fact
@@ -61,7 +62,7 @@ def digest_lines(comparison: Comparison) -> list[tuple[str, list[str], str]]:
             seen.add(_fold(text))
             said.update(r.key for r in fact.sentences)
             outlets = sorted({outlet_name(comparison, r.article) for r in fact.sentences})
-            lines.append((text, outlets, kind))
+            lines.append((without_dateline(text), outlets, kind))
     return lines
 
 
