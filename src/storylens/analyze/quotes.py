@@ -20,6 +20,8 @@ from storylens.analyze.speakers import ROLES, Resolved, Salience, can_speak
 from storylens.model import Mention, Quote, Sentence
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from spacy.tokens import Doc, Span, Token
 
 # Each opening mark and the marks that may close it: news copy often mixes curly and straight
@@ -346,52 +348,58 @@ def _governing_cue(doc: Doc, span: _Found, frame: list[Sentence], inside: list[t
     """The speech verb the quotation hangs on in the parse, the nearest one up from it: "Clinton
     claimed that statements by Trump calling for a ban make him “ISIS’ best recruiter”" is
     Clinton's claim, though "calling" stands nearer the quotation."""
-    chunk = doc.char_span(span.start, span.end, alignment_mode="expand")
-    if chunk is None:
-        return None
-    lo, hi = frame[0].start, frame[-1].end
     best: tuple[int, int, Token] | None = None
-    for token in chunk:
-        head, hops = token.head, 1
-        if token.is_punct or chunk.start <= head.i < chunk.end:
+    for token, chain in _chains_above(doc, span, frame, inside, CUE_HOPS):
+        if token.is_punct:
             continue  # a comma or mark closing the quotation hangs anywhere
-        while hops <= CUE_HOPS and lo <= head.idx < hi and not _within(head.idx, inside):
-            if head.lower_ in SPEECH_VERBS and _verbal(head):
-                distance = min(abs(head.idx - span.start), abs(head.idx - span.end))
-                if best is None or (hops, distance) < best[:2]:
-                    best = (hops, distance, head)
-                break
-            if head.head.i == head.i:
-                break
-            head, hops = head.head, hops + 1
+        hops, head = next(((n, h) for n, h in enumerate(chain, 1) if h.lower_ in SPEECH_VERBS and _verbal(h)),
+                          (0, None))
+        if head is not None:
+            distance = min(abs(head.idx - span.start), abs(head.idx - span.end))
+            if best is None or (hops, distance) < best[:2]:
+                best = (hops, distance, head)
     return best[2] if best else None
 
 
 def _governor(doc: Doc, span: _Found, frame: list[Sentence], inside: list[tuple[int, int]]) -> Token | None:
     """The verb outside the quotation marks, in the quotation's own sentences, that the quoted
     words hang on in the parse."""
+    for _, chain in _chains_above(doc, span, frame, inside, GOVERNOR_HOPS):
+        verb = next((head for head in chain if head.tag_.startswith("VB")), None)
+        if verb is not None:
+            return verb
     chunk = doc.char_span(span.start, span.end, alignment_mode="expand")
     if chunk is None:
         return None
     lo, hi = frame[0].start, frame[-1].end
-    for token in chunk:
-        head = token.head
-        if chunk.start <= head.i < chunk.end:
-            continue
-        for _ in range(GOVERNOR_HOPS):
-            if _within(head.idx, inside) or not lo <= head.idx < hi:
-                break
-            if head.tag_.startswith("VB"):
-                return head
-            if head.head.i == head.i:
-                break
-            head = head.head
     # The parse may hang the attribution on the quotation instead: ... techniques -- "I think ..."
     for child in (c for token in chunk for c in token.children):
         if not chunk.start <= child.i < chunk.end and child.dep_ in ("ccomp", "parataxis") \
                 and child.tag_.startswith("VB") and not _within(child.idx, inside) and lo <= child.idx < hi:
             return child
     return None
+
+
+def _chains_above(doc: Doc, span: _Found, frame: list[Sentence], inside: list[tuple[int, int]],
+                  hops: int) -> Iterator[tuple[Token, list[Token]]]:
+    """For each word of the quotation that the parse hangs on a word outside it: that word and the
+    words above it, nearest first, at most `hops`, while they stay in the quotation's own sentences
+    and outside quotation marks."""
+    chunk = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if chunk is None:
+        return
+    lo, hi = frame[0].start, frame[-1].end
+    for token in chunk:
+        head = token.head
+        if chunk.start <= head.i < chunk.end:
+            continue
+        chain: list[Token] = []
+        while len(chain) < hops and lo <= head.idx < hi and not _within(head.idx, inside):
+            chain.append(head)
+            if head.head.i == head.i:
+                break
+            head = head.head
+        yield token, chain
 
 
 def _verbal(token: Token) -> bool:
