@@ -5,6 +5,8 @@
     python benchmarks/cv_stories.py --diagnose [--sets ...]
     python benchmarks/cv_stories.py --consolidate a b c [--sets ...]
     python benchmarks/cv_stories.py --adaptive silhouette relative scaled [--consolidate a b c] [--shipped]
+    python benchmarks/cv_stories.py --centroid words both anchored [--shipped] [--sets ...]
+    python benchmarks/cv_stories.py --windows RULE
 
 What a figure on the development sets cannot tell is how the scorer does on news it was not
 fitted or thresholded on. Here each set is cut into folds by group, so that no story (NeuS) and no
@@ -44,6 +46,12 @@ mean of the two articles' distances to their 3rd nearest neighbour), the cut cho
 folds. Each runs on every `--consolidate` similarity (default all); `[selected]` is nested
 selection among all the rows. The `set.` column is the setting chosen on the other folds (k,
 the scaled cut; 0 for the silhouette, which chooses per stream).
+
+`--centroid` and `--windows` (rules in `cv_rules.py`, which says what each does): three
+decisions registered for issue 13, the reference's single pass on storylens' online signals and
+merges over the reference's own stories, cross-validated as above; and how the lead over the
+reference of one of them and of the shipped single pass holds on neus-train windows of 150 to
+7,356 articles.
 
 `--diagnose` instead runs the shipped scorer over each whole set and sorts every decision by what
 it did to the gold stories (`diagnose`): where the scorer loses, at what probability, on which signal.
@@ -127,26 +135,36 @@ def storylens_stories(articles: Sequence[Article], signals: Sequence[Signals], s
     return {article: stream.clusterer.resolve(story) for article, story in decided}
 
 
-def reference_stories(articles: Sequence[Article], threshold: float = REFERENCE_THRESHOLD) -> dict[str, str]:
-    """Single-pass TF-IDF clustering to centroids, the reference of `../shared/eval/README.md`."""
+def reference_labels(articles: Sequence[Article], threshold: float = REFERENCE_THRESHOLD) -> list[int]:
+    """Single-pass TF-IDF clustering to centroids, the reference of `../shared/eval/README.md`:
+    each article joins the story whose summed vector is nearest by cosine if that reaches the
+    threshold. Written on the article-to-article dot products rather than on dense story sums (the
+    same arithmetic: a story's dot with an article is the sum of its members' dots, its squared
+    norm the sum of its members' dots with each other), so that a 7,356-article window needs no
+    dense matrix of articles by vocabulary."""
     texts = [f"{a.title or ''}\n{a.text}" for a in articles]
-    vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts).toarray()
-    sums = np.zeros_like(vectors)
-    labels: list[int] = []
+    vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts).tocsr()
+    labels = np.zeros(len(articles), dtype=np.int64)
+    squared = np.zeros(len(articles))  # each story's squared norm
     opened = 0
-    for vector in vectors:
+    for i in range(len(articles)):
+        dots = np.asarray((vectors @ vectors[i].T).todense()).ravel()[:i]
         if opened:
-            norms = np.maximum(np.linalg.norm(sums[:opened], axis=1), 1e-12)
-            similarity = sums[:opened] @ vector / norms
+            story_dots = np.bincount(labels[:i], weights=dots, minlength=opened)
+            similarity = story_dots / np.maximum(np.sqrt(squared[:opened]), 1e-12)
             best = int(np.argmax(similarity))
             if similarity[best] >= threshold:
-                sums[best] += vector
-                labels.append(best)
+                labels[i] = best
+                squared[best] += 2 * story_dots[best] + vectors[i].multiply(vectors[i]).sum()
                 continue
-        sums[opened] = vector
-        labels.append(opened)
+        labels[i] = opened
+        squared[opened] = vectors[i].multiply(vectors[i]).sum()
         opened += 1
-    return {a.id: str(label) for a, label in zip(articles, labels, strict=True)}
+    return labels.tolist()
+
+
+def reference_stories(articles: Sequence[Article], threshold: float = REFERENCE_THRESHOLD) -> dict[str, str]:
+    return {a.id: str(label) for a, label in zip(articles, reference_labels(articles, threshold), strict=True)}
 
 
 def best_threshold(data: LabelledSet, ids: set[str], scorer: StoryScorer) -> tuple[float, float]:
@@ -473,6 +491,10 @@ def main() -> None:
                         help="cross-validate consolidation by average linkage on these pairwise similarities")
     parser.add_argument("--adaptive", nargs="+", choices=sorted(ADAPTIVE), default=None,
                         help="cross-validate these adaptive cuts (on the --consolidate similarities, default all)")
+    parser.add_argument("--centroid", nargs="+", choices=("words", "both", "anchored"), default=None,
+                        help="cross-validate these decisions of cv_rules.py")
+    parser.add_argument("--windows", choices=("words", "both", "anchored"), default=None,
+                        help="the reference, the shipped pass and this decision on neus-train windows")
     parser.add_argument("--features", nargs="+", metavar="NAME,NAME", default=None,
                         help=f"one or more comma-separated sets of {', '.join(FEATURES)} to fit on, each "
                         "cross-validated on the same folds (default: the shipped scorer's)")
@@ -492,6 +514,15 @@ def main() -> None:
             print_diagnosis(name, diagnose(LabelledSet(name)))
         return
     started = time.perf_counter()
+    if args.centroid or args.windows:
+        import cv_rules  # imports this module: loaded only when asked for
+
+        if args.centroid:
+            cv_rules.run(args.sets, args.folds, args.shipped, args.centroid)
+        if args.windows:
+            cv_rules.window_check(args.windows)
+        print(f"({time.perf_counter() - started:.0f} s)")
+        return
     if args.adaptive:
         print(f"{'set':30} {'fold':>4} {'articles':>8} {'groups':>6} {'set.':>5} {'reference':>9} "
               f"{'consol.':>9} {'lead':>7}{' shipped' if args.shipped else ''}  ceiling")
