@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import math
 import random
-import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -248,7 +247,6 @@ def window_ids(data: LabelledSet, size: int, draw: int) -> set[str]:
 def window_check(rule: str) -> None:
     """Print, per window size, BCubed F1 of the reference, the shipped single pass and `rule`
     (setting chosen on all of neus-val), with each one's lead over the reference."""
-    started = time.perf_counter()
     val = LabelledSet("neus-val")
     val_scores = _scores(val.articles, val.gold, RULES[rule](val.articles, val.signals, GRIDS[rule]))
     setting = GRIDS[rule][chosen(val_scores)]
@@ -271,7 +269,6 @@ def window_check(rule: str) -> None:
         n, reference, shipped, ruled = np.mean(rows, axis=0)
         print(f"{size:>7} {len(rows):>5} {n:>8.0f} {reference:>9.4f} {shipped:>8.4f} {shipped - reference:>+7.4f} "
               f"{ruled:>8.4f} {ruled - reference:>+7.4f}", flush=True)
-    print(f"({time.perf_counter() - started:.0f} s)")
 
 
 def run(sets: Sequence[str], count: int, shipped: bool, rules: Sequence[str]) -> None:
