@@ -8,6 +8,15 @@ only re-aligns). The story clusters (folder name up to the first '_' pair suffix
 half is scored with `score_align.py`'s own `judge`. The setting chosen is the one with the best
 recall at precision >= the target on half A; it is then reported on half B (which did not choose
 it), and the other way round, so a constant fitted to one set shows what it gives on unseen data.
+
+    python tools/fit_align.py DATA --cache FILE --ceiling
+
+prints what bounds any setting instead: (1) the share of the gold's required pairs that facts of
+one sentence per article can hold at all (a maximum matching of each pair's required pairs), and
+with a long sentence (LONG_SENTENCE words or more) allowed in two facts, as the issue allows;
+(2) every cross-article pair at or above a threshold of the combined similarity taken as aligned,
+with no best-match rule: precision and recall per half and on the whole set, tuned on the set
+itself, so a ceiling for a threshold on this similarity, not a result.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ import itertools
 import pickle
 import sys
 from collections import Counter
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +36,7 @@ from storylens import api, config
 from storylens.analyze import analyze_many
 from storylens.compare import add_sentence_vectors, story_day
 from storylens.compare.align import (
+    EMBEDDING_OFFSET,
     AlignSettings,
     claim_groups,
     different_statements,
@@ -123,6 +134,71 @@ def halves(pairs: list) -> tuple[list, list]:
             [p for p in pairs if p[0].rsplit("_", 1)[0] not in first])
 
 
+LONG_SENTENCE = 25  # words; "a long sentence truly carries two" claims
+CEILING_THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+
+
+def matchable_share(golds: list[dict], long_words: int | None) -> float:
+    """The share of required pairs that facts can hold when each sentence is in one fact per other
+    article (two for a sentence of `long_words` words or more): a maximum flow from article a's
+    sentences to b's over the required pairs, each pair used once."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_flow
+
+    required = found = 0
+    for gold in golds:
+        pairs = {tuple(p) for p in gold["required"]}
+        required += len(pairs)
+        if not pairs:
+            continue
+        left = sorted({a for a, _ in pairs})
+        right = sorted({b for _, b in pairs})
+        source, sink = 0, 1 + len(left) + len(right)
+        node = {**{("a", t): 1 + i for i, t in enumerate(left)},
+                **{("b", t): 1 + len(left) + i for i, t in enumerate(right)}}
+
+        def capacity(text: str) -> int:
+            return 2 if long_words is not None and len(text.split()) >= long_words else 1
+
+        edges = [(source, node["a", t], capacity(t)) for t in left]
+        edges += [(node["b", t], sink, capacity(t)) for t in right]
+        edges += [(node["a", a], node["b", b], 1) for a, b in pairs]
+        rows, cols, caps = zip(*edges, strict=True)
+        graph = csr_matrix((caps, (rows, cols)), shape=(sink + 1, sink + 1), dtype=np.int32)
+        found += maximum_flow(graph, source, sink).flow_value
+    return found / required if required else 0.0
+
+
+def thresholded(pairs: list[tuple[dict, Any]], threshold: float, offset: float = EMBEDDING_OFFSET) -> Counter:
+    """score_align.py's counts when every cross-article pair reaching `threshold` is aligned."""
+    from score_align import judge
+
+    total: Counter = Counter()
+    for gold, ready in pairs:
+        if ready is None:
+            total += judge(gold, {}, [])
+            continue
+        refs, lexical, cosine, sents, different = ready
+        sims = np.maximum(lexical, np.clip(cosine - offset, 0.0, 1.0))
+        sims[different] = 0.0
+        articles = [r.article for r, _ in refs]
+        groups = [[refs[i][0].key, refs[j][0].key] for i, j in combinations(range(len(refs)), 2)
+                  if articles[i] != articles[j] and sims[i, j] >= threshold]
+        total += judge(gold, sents, groups)
+    return total
+
+
+def print_ceiling(pairs: list[tuple[str, dict, list]], parts: dict[str, list[tuple[dict, Any]]]) -> None:
+    golds = [gold for _, gold, _ in pairs]
+    print(f"required pairs facts can hold: one sentence per article {matchable_share(golds, None):.3f}; "
+          f"a sentence of {LONG_SENTENCE}+ words in two facts {matchable_share(golds, LONG_SENTENCE):.3f}")
+    print("every pair at or above the threshold aligned (tuned on the set itself: a ceiling):")
+    for threshold in CEILING_THRESHOLDS:
+        whole = figures(thresholded(parts["A"] + parts["B"], threshold))
+        halves_ = ", ".join(f"{h} {figures(thresholded(p, threshold))}" for h, p in parts.items())
+        print(f"  >= {threshold}: all {whole}; {halves_}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("data", type=Path)
@@ -130,10 +206,14 @@ def main() -> None:
     parser.add_argument("--precision", type=float, default=0.85, help="precision the setting must keep")
     parser.add_argument("--criterion", choices=["recall", "f1"], default="recall",
                         help="recall: best recall at --precision on the fitting half; f1: best F1 there")
+    parser.add_argument("--ceiling", action="store_true", help="print the bounds on any setting instead (above)")
     args = parser.parse_args()
     sys.path.insert(0, str(args.data.parent.parent.parent / "eval"))
     pairs = load(args.data, args.cache)
     parts = {h: prepared(p) for h, p in zip("AB", halves(pairs), strict=True)}
+    if args.ceiling:
+        print_ceiling(pairs, parts)
+        return
     results = []
     for values in itertools.product(*GRID.values()):
         settings = AlignSettings(**dict(zip(GRID, values, strict=True)))
