@@ -13,7 +13,7 @@ from storylens.analyze.names import merge_names, spelled_differently
 from storylens.model import Mention
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 TITLES = re.compile(
@@ -54,7 +54,31 @@ def find_entities(doc: Doc) -> list[Mention]:
         offset = ent.text.find(name)
         start = ent.start_char + max(offset, 0)
         mentions.append(Mention(start, start + len(name), text=name, label=ent.label_, canonical=name))
-    return canonicalize(mentions)
+    return canonicalize(sorted(mentions + surname_echoes(doc, mentions), key=lambda m: m.start))
+
+
+def surname_echoes(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Mentions the recogniser missed of a person it found elsewhere in the article, by surname.
+
+    A small model tags a name in one sentence and not in the next ("Brigadier General William
+    Seely" is a person, "The full letter from Brigadier Seely" holds none), and a missed mention
+    is a person the article's readers see and its quotes, entities and timeline do not. A proper
+    noun (tagged so by the parser) outside every recognised entity, spelled as the surname of a
+    person named in full in the same article, is taken for that person; a surname that is also
+    the name of a place or organisation there ("Washington") is left alone, and so is one that
+    modifies a thing ("the Van Dyke shooting"): it names the thing, not the person acting.
+    """
+    surnames = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
+    surnames -= {m.text for m in mentions if m.label != "PERSON"}
+    if not surnames:
+        return []
+    covered = {i for e in doc.ents for i in range(e.start, e.end)}
+    return [Mention(t.idx, t.idx + len(t.text), text=t.text, label="PERSON", canonical=t.text)
+            for t in doc if t.tag_ == "NNP" and t.text in surnames and t.i not in covered and not _modifies_a_thing(t)]
+
+
+def _modifies_a_thing(token: Token) -> bool:
+    return token.dep_ == "compound" and token.head.tag_ in ("NN", "NNS")
 
 
 def canonicalize(mentions: list[Mention]) -> list[Mention]:
