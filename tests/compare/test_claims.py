@@ -14,6 +14,7 @@ from storylens.compare.align import AlignSettings, align, claim_groups, lead_wit
 from storylens.compare.dateslots import sentence_slots
 from storylens.compare.digest import digest_lines, has_pronoun_subject, is_bare_quotation, opens_with_pronoun
 from storylens.compare.discrepancies import negation_flip, spelling_variants, word_differences
+from storylens.compare.export import to_html, to_markdown
 from storylens.model import Analysis, Article, Comparison, Discrepancy, Fact, Quote, Sentence, SentenceRef, Value
 
 
@@ -203,7 +204,7 @@ def test_a_sentence_in_several_facts_is_one_digest_line() -> None:
                               Fact("shared", [SentenceRef("a", 0), SentenceRef("c", 0)], 0.8),
                               Fact("shared", [SentenceRef("b", 0), SentenceRef("c", 0)], 0.8),
                               Fact("single", [SentenceRef("a", 1)], 0.5)])
-    texts = [text for text, _, _ in digest_lines(comparison)]
+    texts = [line.text for line in digest_lines(comparison)]
     assert len(texts) == len(set(texts)) == 2
 
 
@@ -213,7 +214,7 @@ def test_no_digest_line_opens_with_a_pronoun() -> None:
          "The wall will be rebuilt by May, Mayor Ann Lee said. She visited the harbour."],
         [Fact("shared", [SentenceRef("a", 1), SentenceRef("b", 0)], 0.9),
          Fact("single", [SentenceRef("b", 1)], 0.8), Fact("single", [SentenceRef("a", 0)], 0.7)])
-    texts = [text for text, _, _ in digest_lines(comparison)]
+    texts = [line.text for line in digest_lines(comparison)]
     assert texts[0].startswith("The wall will be rebuilt")
     assert not any(opens_with_pronoun(t) for t in texts) and len(texts) == 2
     assert opens_with_pronoun("“He also said…” the report went on") and not opens_with_pronoun("Helen said")
@@ -227,7 +228,7 @@ def test_no_digest_line_hides_a_pronoun_subject_behind_its_opening_words() -> No
          "Ten homes were flooded at Marrowby. Mayor Ann Lee decided on Tuesday that the wall would be rebuilt by May."],
         [Fact("shared", [SentenceRef("a", 0), SentenceRef("b", 1)], 0.9),
          Fact("single", [SentenceRef("a", 1)], 0.8), Fact("single", [SentenceRef("b", 0)], 0.7)])
-    texts = [text for text, _, _ in digest_lines(comparison)]
+    texts = [line.text for line in digest_lines(comparison)]
     assert texts == ["Mayor Ann Lee decided on Tuesday that the wall would be rebuilt by May.",
                      "Ten homes were flooded at Marrowby."]
 
@@ -249,7 +250,7 @@ def test_a_quotation_without_its_speaker_is_no_digest_line() -> None:
         ["“Nobody will lose a home, and the wall will stand again by May.”",
          "The wall will be rebuilt by May, Mayor Ann Lee said."],
         [Fact("shared", [SentenceRef("a", 0), SentenceRef("b", 0)], 0.9)])
-    assert [text for text, _, _ in digest_lines(comparison)] == [
+    assert [line.text for line in digest_lines(comparison)] == [
         "The wall will be rebuilt by May, Mayor Ann Lee said."]
     assert is_bare_quotation("“It’s not about the mayor")  # a quotation running on
     assert is_bare_quotation('"We are asking the council to act." ')
@@ -265,7 +266,7 @@ def test_a_consensus_line_is_no_sentence_another_outlet_contradicts() -> None:
     comparison.discrepancies = [Discrepancy(
         "date", [Value("a", "January 1"), Value("b", "at the end of February")], confidence=0.5,
         evidence=[SentenceRef("a", 0), SentenceRef("b", 0)])]
-    assert [text for text, _, _ in digest_lines(comparison)] == ["Mayor Ann Lee is resigning."]
+    assert [line.text for line in digest_lines(comparison)] == ["Mayor Ann Lee is resigning."]
 
 
 def test_no_digest_line_restates_an_earlier_line_in_other_words() -> None:
@@ -277,15 +278,27 @@ def test_no_digest_line_restates_an_earlier_line_in_other_words() -> None:
         [Fact("shared", [SentenceRef("a", 0), SentenceRef("b", 0)], 0.9),
          Fact("shared", [SentenceRef("b", 0), SentenceRef("c", 0)], 0.8),
          Fact("shared", [SentenceRef("a", 1), SentenceRef("c", 1)], 0.7)])
-    assert [text for text, _, _ in digest_lines(comparison)] == [
+    assert [line.text for line in digest_lines(comparison)] == [
         "The harbour wall of Marrowby collapsed in the storm.", "Ten homes were flooded."]
+
+
+def test_a_consensus_line_names_the_outlet_whose_words_it_gives() -> None:
+    # Outlet 1's sentence is quoted for a claim three outlets report: the citation says so first.
+    comparison = _comparison(
+        ["Ten homes were flooded on Monday.", "The storm flooded ten homes in Marrowby.", "Ten houses flooded."],
+        [Fact("shared", [SentenceRef("b", 0), SentenceRef("a", 0), SentenceRef("c", 0)], 0.9)])
+    report = to_report(comparison)
+    line = report["digest"][0]
+    assert (line["text"], line["sentence"], line["words"]) == ("Ten homes were flooded on Monday.", "a:s0", "Outlet 0")
+    assert "words: Outlet 0; also Outlet 1; Outlet 2" in to_markdown(report)
+    assert "[words: Outlet 0; also Outlet 1; Outlet 2]" in to_html(report)
 
 
 def test_a_sentence_cut_at_its_start_is_no_digest_line() -> None:
     comparison = _comparison(
         [", the council leader, said on Monday that the wall would be rebuilt. Ten homes were flooded."],
         [Fact("single", [SentenceRef("a", 0)], 0.9), Fact("single", [SentenceRef("a", 1)], 0.8)])
-    assert [text for text, _, _ in digest_lines(comparison)] == ["Ten homes were flooded."]
+    assert [line.text for line in digest_lines(comparison)] == ["Ten homes were flooded."]
 
 
 def test_every_parse_of_the_compare_stage_holds_the_shared_pipeline_lock(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -419,6 +432,6 @@ def test_a_digest_line_does_not_carry_one_wires_dateline() -> None:
     comparison = _comparison([f"MARROWBY, England (AP) — {lead.capitalize()}. Ten homes were flooded.",
                               f"{lead.capitalize()}. Nobody was hurt."],
                              [Fact("shared", [SentenceRef("a", 0), SentenceRef("b", 0)], 0.9)])
-    texts = [text for text, _, _ in digest_lines(comparison)]
+    texts = [line.text for line in digest_lines(comparison)]
     assert texts and texts[0].startswith("The harbour wall"), texts
     assert "MARROWBY" not in texts[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import replace
 
@@ -57,6 +58,11 @@ def test_story_comparison_quotes_timeline_digest(demo: TestClient) -> None:
     assert quotes["by_speaker"] and all(v["outlets"] for g in quotes["by_speaker"] for v in g["variants"])
     assert demo.get(f"/api/stories/{story['id']}/timeline").json()["timeline"] == report["timeline"]
     assert demo.get(f"/api/stories/{story['id']}/digest").json()["digest"] == report["digest"]
+    shared = [d for d in report["digest"] if d["kind"] == "shared" and len(d["outlets"]) > 1]
+    sentences = {s["id"]: s["text"] for s in report["sentences"]}
+    assert shared and all(d["words"] in d["outlets"] and d["text"] in sentences[d["sentence"]] for d in shared)
+    page = demo.get(f"/stories/{story['id']}").text
+    assert f"[words: {html.escape(shared[0]['words'])}; also " in page
 
 
 def test_article_has_clean_text_and_removed_with_reasons(demo: TestClient) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from storylens.analyze import Written, analyze_many
 from storylens.compare.align import AlignSettings, add_sentence_vectors, align, sentence_refs
-from storylens.compare.digest import digest_lines
+from storylens.compare.digest import digest_lines, outlet_name
 from storylens.compare.discrepancies import find_discrepancies
 from storylens.compare.headlines import headline_of, headline_ref
 from storylens.compare.quotematch import QuoteMatches
@@ -61,8 +61,9 @@ def to_report(comparison: Comparison) -> dict[str, Any]:
                    for a in comparison.analyses for q in a.quotes],
         "timeline": [{"date": e.date.isoformat(), "sentence": e.sentence.key, "text": e.text,
                       "expression": e.expression} for e in comparison.timeline],
-        "digest": [{"text": text, "outlets": outlets, "kind": kind}
-                   for text, outlets, kind in digest_lines(comparison)],
+        "digest": [{"text": line.text, "outlets": line.outlets, "kind": line.kind, "sentence": line.sentence.key,
+                    "words": outlet_name(comparison, line.sentence.article)}
+                   for line in digest_lines(comparison)],
     }
 
 

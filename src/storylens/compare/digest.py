@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from storylens.analyze.nlp import without_dateline
 from storylens.compare.align import importance
 from storylens.compare.parse import parse_sentence
-from storylens.model import Comparison, Fact
+from storylens.model import Comparison, Fact, SentenceRef
 
 CONSENSUS_LINES = 6
 SINGLE_LINES = 4
@@ -30,8 +31,19 @@ def outlet_name(comparison: Comparison, article_id: str) -> str:
     return article.outlet or (article.input or article.id).rsplit("/", 1)[-1]
 
 
-def digest_lines(comparison: Comparison) -> list[tuple[str, list[str], str]]:
-    """(sentence, outlets citing it, kind): consensus first, then single-source facts by importance.
+class DigestLine(NamedTuple):
+    """One line of the digest: a sentence of one article, the outlets that report its fact, and
+    which sentence it is, so a reader quoting the line knows whose words they quote (three
+    outlets report the claim; the words are one outlet's)."""
+
+    text: str
+    outlets: list[str]
+    kind: str
+    sentence: SentenceRef
+
+
+def digest_lines(comparison: Comparison) -> list[DigestLine]:
+    """Consensus lines first, then single-source facts by importance.
 
     A line must read on its own, quoted out of the article: no sentence twice (one lead reported by
     three outlets is one line), and none whose subject or speaker the reader cannot see: a pronoun
@@ -44,7 +56,7 @@ def digest_lines(comparison: Comparison) -> list[tuple[str, list[str], str]]:
     'real doubts'…") and gets none. Facts are read by their body sentences (`by_body`).
     """
     texts = {(a.article.id, s.index): s.of(a.article.text) for a in comparison.analyses for s in a.sentences}
-    lines: list[tuple[str, list[str], str]] = []
+    lines: list[DigestLine] = []
     seen: set[str] = set()
     said: set[str] = set()  # sentences of the facts given a line
     disputed = disputed_sentences(comparison)
@@ -56,13 +68,14 @@ def digest_lines(comparison: Comparison) -> list[tuple[str, list[str], str]]:
                 break
             if any(r.key in said for r in fact.sentences):
                 continue
-            text = _quotable(fact, texts, seen | disputed if kind == "shared" else seen)
-            if text is None:
+            quoted = _quotable(fact, texts, seen | disputed if kind == "shared" else seen)
+            if quoted is None:
                 continue
+            ref, text = quoted
             seen.add(_fold(text))
             said.update(r.key for r in fact.sentences)
             outlets = sorted({outlet_name(comparison, r.article) for r in fact.sentences})
-            lines.append((without_dateline(text), outlets, kind))
+            lines.append(DigestLine(without_dateline(text), outlets, kind, ref))
     return lines
 
 
@@ -101,7 +114,7 @@ def disputed_sentences(comparison: Comparison) -> set[str]:
             for ref in d.evidence if (ref.article, ref.index) in texts}
 
 
-def _quotable(fact: Fact, texts: dict[tuple[str, int], str], seen: set[str]) -> str | None:
+def _quotable(fact: Fact, texts: dict[tuple[str, int], str], seen: set[str]) -> tuple[SentenceRef, str] | None:
     """The earliest sentence of the fact that stands on its own and is not in the digest yet.
 
     Never a headline (`by_body` leaves them out): it is written to be read beside its article
@@ -110,7 +123,7 @@ def _quotable(fact: Fact, texts: dict[tuple[str, int], str], seen: set[str]) -> 
     for ref in sorted(fact.sentences, key=lambda r: (r.index, r.article)):
         text = texts[(ref.article, ref.index)]
         if _fold(text) not in seen and reads_alone(text):
-            return text
+            return ref, text
     return None
 
 

@@ -41,6 +41,18 @@ class FactLine:
     outlets: list[str]
     by_outlet: dict[str, str] = field(default_factory=dict)
     headline: bool = False
+    words: str | None = None  # a digest line: the outlet whose sentence it is
+
+
+def citation(kind: str, outlets: list[str], words: str | None = None) -> str:
+    """How a line cites its outlets. A consensus line is one outlet's sentence for a claim several
+    report, so that outlet comes first, named as the one whose words these are: a reader quoting
+    the line quotes it, not the others ("words: Fox News; also HuffPost; The New York Times")."""
+    if kind == "single":
+        return "only " + "; ".join(outlets)
+    if words in outlets and len(outlets) > 1:
+        return f"words: {words}; also " + "; ".join(o for o in outlets if o != words)
+    return "; ".join(outlets)
 
 
 HEADLINE_MARK = "Headline: "
@@ -107,7 +119,8 @@ def view(report: dict[str, Any], title: str | None = None) -> ReportView:
         title=title or "Comparison",
         articles=[ArticleLine(a["id"], outlet[a["id"]], a.get("title"), a.get("published"))
                   for a in report.get("articles", [])],
-        digest=[FactLine(d["kind"], d["text"], list(d["outlets"])) for d in report.get("digest", [])],
+        digest=[FactLine(d["kind"], d["text"], list(d["outlets"]), words=d.get("words"))
+                for d in report.get("digest", [])],
         facts=sorted((f for f in facts if f.text), key=lambda f: f.kind != "shared"),
         differences=[DifferenceLine(d["kind"].replace("_", " "),
                                     [(outlet.get(v["article"], v["article"]), v["text"]) for v in d["values"]],
@@ -147,8 +160,7 @@ def md(text: str | None) -> str:
 
 
 def _md_cites(fact: FactLine) -> str:
-    only = "only " if fact.kind == "single" else ""
-    return f"\\[{only}{'; '.join(md(o) for o in fact.outlets)}\\]"
+    return f"\\[{md(citation(fact.kind, fact.outlets, fact.words))}\\]"
 
 
 def to_markdown(report: dict[str, Any], title: str | None = None) -> str:
@@ -210,9 +222,8 @@ def terminal_lines(v: ReportView, limit: int | None) -> list[Rule | Text]:
 
 
 def _fact_text(fact: FactLine) -> Text:
-    only = "only " if fact.kind == "single" else ""
     mark = (HEADLINE_MARK, "italic") if fact.headline else ""
-    return Text.assemble(mark, fact.text, (f" [{only}{'; '.join(fact.outlets)}]", "dim"))
+    return Text.assemble(mark, fact.text, (f" [{citation(fact.kind, fact.outlets, fact.words)}]", "dim"))
 
 
 def _terminal_section(heading: str, items: list[Text], limit: int | None, what: str) -> list[Text]:
@@ -231,6 +242,7 @@ _HTML = jinja2.Environment(
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
+_HTML.globals["citation"] = citation
 
 
 def to_html(report: dict[str, Any], title: str | None = None) -> str:

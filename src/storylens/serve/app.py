@@ -27,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from storylens import __version__, api, config
 from storylens.analyze import analyze
+from storylens.compare.export import citation
 from storylens.errors import InputError, NotFoundError
 from storylens.ingest.files import parse_records
 from storylens.model import Analysis, Article, SourceState, Story, iso
@@ -254,6 +255,7 @@ def page_templates() -> Environment:
                             auto_reload=False)  # they ship with the package: no stat() of each file per page
     templates.globals.update(version=__version__)
     templates.filters["path_id"] = path_id
+    templates.globals["citation"] = citation
     return templates
 
 
