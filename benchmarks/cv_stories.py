@@ -6,6 +6,7 @@
     python benchmarks/cv_stories.py --consolidate a b c [--sets ...]
     python benchmarks/cv_stories.py --adaptive silhouette relative scaled [--consolidate a b c] [--shipped]
     python benchmarks/cv_stories.py --centroid words both anchored [--shipped] [--sets ...]
+    python benchmarks/cv_stories.py --split split-c split-a split-c-pairs [--shipped] [--sets ...]
     python benchmarks/cv_stories.py --windows RULE
 
 What a figure on the development sets cannot tell is how the scorer does on news it was not
@@ -52,6 +53,9 @@ decisions registered for issue 13, the reference's single pass on storylens' onl
 merges over the reference's own stories, cross-validated as above; and how the lead over the
 reference of one of them and of the shipped single pass holds on neus-train windows of 150 to
 7,356 articles.
+
+`--split` (rules in `cv_rules.py`): the shipped single pass, then each of its stories split over
+its own members by average linkage, the cut chosen on the other folds.
 
 `--diagnose` instead runs the shipped scorer over each whole set and sorts every decision by what
 it did to the gold stories (`diagnose`): where the scorer loses, at what probability, on which signal.
@@ -475,7 +479,7 @@ def format_row(name: str, row: dict[str, float]) -> str:
     shipped = f" {row['shipped']:>8.4f}" if "shipped" in row else ""
     shipped += f" {row['ceiling']:>8.4f}" if "ceiling" in row else ""
     fold = f"{row['fold']:>4}" if isinstance(row["fold"], int) else f"{row['fold']:>4}"
-    return (f"{name:30} {fold} {row['articles']:>8.0f} {row['groups']:>6.0f} {row['threshold']:>5.2f} "
+    return (f"{name:30} {fold} {row['articles']:>8.0f} {row['groups']:>6.0f} {row['threshold']:>5.3f} "
             f"{row['reference']:>9.4f} {row['storylens']:>9.4f} {row['storylens'] - row['reference']:>+7.4f}{shipped}")
 
 
@@ -493,7 +497,10 @@ def main() -> None:
                         help="cross-validate these adaptive cuts (on the --consolidate similarities, default all)")
     parser.add_argument("--centroid", nargs="+", choices=("words", "both", "anchored"), default=None,
                         help="cross-validate these decisions of cv_rules.py")
-    parser.add_argument("--windows", choices=("words", "both", "anchored"), default=None,
+    parser.add_argument("--split", nargs="+", choices=("split-c", "split-a", "split-c-pairs"), default=None,
+                        help="cross-validate these splits of the shipped pass's stories (cv_rules.py)")
+    parser.add_argument("--windows", choices=("words", "both", "anchored", "split-c", "split-a", "split-c-pairs"),
+                        default=None,
                         help="the reference, the shipped pass and this decision on neus-train windows")
     parser.add_argument("--features", nargs="+", metavar="NAME,NAME", default=None,
                         help=f"one or more comma-separated sets of {', '.join(FEATURES)} to fit on, each "
@@ -514,11 +521,11 @@ def main() -> None:
             print_diagnosis(name, diagnose(LabelledSet(name)))
         return
     started = time.perf_counter()
-    if args.centroid or args.windows:
+    if args.centroid or args.split or args.windows:
         import cv_rules  # imports this module: loaded only when asked for
 
-        if args.centroid:
-            cv_rules.run(args.sets, args.folds, args.shipped, args.centroid)
+        if args.centroid or args.split:
+            cv_rules.run(args.sets, args.folds, args.shipped, [*(args.centroid or ()), *(args.split or ())])
         if args.windows:
             cv_rules.window_check(args.windows)
         print(f"({time.perf_counter() - started:.0f} s)")
