@@ -68,6 +68,65 @@ def test_cluster_prints_one_line_per_article(tmp_path: Path) -> None:
     assert lines[0]["story"] == lines[1]["story"] != lines[2]["story"]
 
 
+LIBRARY = ("The council of Dunmore voted on Monday to close the old library on Main Street after a review "
+           "found its roof unsafe. Council leader Mara Holt said it would stay shut until repairs are paid for.")
+FIRE = ("Firefighters in Eskby spent the night tackling a blaze at a timber yard on the edge of town, "
+        "the fire service said on Tuesday. No one was hurt, but the smoke closed two roads.")
+
+
+def test_cluster_keeps_two_articles_that_share_an_id_apart(tmp_path: Path) -> None:
+    # The third line copies the first; the second reuses the first's id for other news. The copy
+    # belongs with the library story, not with the fire that took over the id.
+    path = tmp_path / "a.jsonl"
+    rows = [{"id": "a1", "title": "Dunmore library to close", "text": LIBRARY},
+            {"id": "a1", "title": "Eskby timber yard fire", "text": FIRE},
+            {"id": "a3", "title": "Dunmore library shut", "text": LIBRARY.replace("Monday", "Tuesday")}]
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    code, out = run("cluster", str(path), "--json")
+    lines = [json.loads(x) for x in out.strip().splitlines() if x.startswith("{")]
+    assert code == 0 and len(lines) == 3
+    first, second, copy = lines
+    assert [x["id"] for x in lines] == ["a1", "a1", "a3"]  # labelled as the lines give them
+    assert copy["story"] == first["story"] != second["story"]
+
+
+def test_cluster_names_a_bad_line_and_labels_the_others(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    rows = [json.dumps({"id": "1", "title": "Dunmore library to close", "text": LIBRARY}),
+            json.dumps({"id": "2", "title": 5, "text": FIRE}), "not json",
+            json.dumps({"id": "4", "title": "Eskby timber yard fire", "text": FIRE})]
+    path.write_text("\n".join(rows))
+    code, out = run("cluster", str(path), "--json")
+    lines = [json.loads(x) for x in out.strip().splitlines() if x.startswith("{")]
+    assert [x["id"] for x in lines] == ["1", "4"]
+    assert code == 3
+    assert f"rejected {path}:2: 'title' must be a string" in out and f"rejected {path}:3: not a JSON object" in out
+
+
+def test_cluster_with_no_article_fails(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text("not json\n")
+    code, out = run("cluster", str(path), "--json")
+    assert code == 1 and f"rejected {path}:1" in out
+
+
+def test_compare_gives_every_article_its_own_id(tmp_path: Path) -> None:
+    # Two JSONL files both counting from 1, and the same page given twice: sentence ids such as
+    # "1:s0" must still name one sentence each.
+    for name, text in (("a.jsonl", LIBRARY), ("b.jsonl", LIBRARY.replace("the old library", "its library"))):
+        (tmp_path / name).write_text(json.dumps({"id": "1", "title": "Dunmore library", "text": text}))
+    page = tmp_path / "p.txt"
+    page.write_text("Dunmore library to close\n\n" + LIBRARY + "\n")
+    copy = tmp_path / "q.txt"
+    copy.write_text(page.read_text())
+    code, out = run("compare", *(str(tmp_path / n) for n in ("a.jsonl", "b.jsonl", "p.txt", "q.txt")), "--json")
+    report = json.loads(out[out.index("{"):])
+    ids = [a["id"] for a in report["articles"]]
+    assert code == 0 and len(ids) == 4 == len(set(ids)) and ids[0] == "1"
+    sentences = [s["id"] for s in report["sentences"]]
+    assert len(sentences) == len(set(sentences))
+
+
 def test_demo_runs_on_the_bundled_corpus(tmp_path: Path) -> None:
     code, out = run("demo", "--db", str(tmp_path / "demo.db"))
     assert code == 0 and "Stories" in out and "Digest" in out

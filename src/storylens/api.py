@@ -25,7 +25,7 @@ from storylens.compare import add_sentence_vectors, compare, story_day, to_repor
 from storylens.errors import InputError, StoreError, StorylensError
 from storylens.ingest import read_inputs
 from storylens.ingest.files import SKIPPED, parse_jsonl
-from storylens.model import Analysis, Article, Comparison, RawDocument, Rejection, Story
+from storylens.model import Analysis, Article, Comparison, RawDocument, Rejection, Story, content_id
 from storylens.store import SQLiteStore
 from storylens.stories import StoryStream
 from storylens.stories.online import Placed, StoredStories, StreamSettings
@@ -253,31 +253,86 @@ def stories(db: str | None = None, settings: config.Settings | None = None) -> l
 
 def cluster_records(path: str | Path, settings: config.Settings | None = None,
                     threshold: float | None = None, window_days: float | None = None,
-                    progress: Progress | None = None) -> list[tuple[str, str]]:
+                    progress: Progress | None = None,
+                    rejected: Callable[[Rejection], None] | None = None) -> list[tuple[str, str]]:
     """(article id, story id) for each line of an articles JSONL file, in order.
 
     Each article is decided online, from itself and the lines before it; the ids returned are
-    the stories as they stand at the end, after any merges that later articles justified."""
+    the stories as they stand at the end, after any merges that later articles justified. Each
+    line is labelled with the id it gives, and two articles giving one id are told apart inside
+    (`DistinctIds`). A line that is no article raises `InputError`, or, given `rejected`, goes
+    there and the rest are read."""
     s = _settings(settings, story_threshold=threshold, story_window_days=window_days)
     stream = story_stream(s)
+    distinct = DistinctIds()
+    given: dict[str, str] = {}  # the id the stream knows an article by -> the id its line gave
+
+    def told_apart(articles: Iterable[Article]) -> Iterator[Article]:
+        for article in articles:
+            apart = distinct.article(article)
+            given[apart.id] = article.id
+            yield apart
+
     decided = []
-    for assignment in stream.add_all(jsonl_articles(path, s)):
-        decided.append((assignment.article_id, assignment.story_id))
+    for assignment in stream.add_all(told_apart(jsonl_articles(path, s, rejected))):
+        decided.append((given[assignment.article_id], assignment.story_id))
         if progress:
             progress(1)
     return [(article_id, stream.clusterer.resolve(story)) for article_id, story in decided]
 
 
-def jsonl_articles(path: str | Path, settings: config.Settings | None = None) -> Iterator[Article]:
+def jsonl_articles(path: str | Path, settings: config.Settings | None = None,
+                   rejected: Callable[[Rejection], None] | None = None) -> Iterator[Article]:
     """The articles of a JSONL file as `storylens cluster` reads them (the scorer is fitted on
-    the same reading, so that training and use see the same text, titles and dates)."""
+    the same reading, so that training and use see the same text, titles and dates).
+
+    A line that is no article raises `InputError`, or, given `rejected`, is passed to it and the
+    lines after it are read. Ids are as the lines give them, repeated or not."""
     s = _settings(settings)
     if not Path(path).is_file():
         raise InputError(str(path), "no such file", "give a JSONL file of articles")
     for item in parse_jsonl(Path(path).read_text(encoding="utf-8"), str(path)):
-        if isinstance(item, Rejection):
-            raise InputError(item.input, item.reason)
-        yield clean(item, dayfirst=s.dayfirst, names=OutletNames.load(s.outlets))
+        outcome = item if isinstance(item, Rejection) else _record_article(item, s)
+        if isinstance(outcome, Article):
+            yield outcome
+        elif rejected is None:
+            raise InputError(outcome.input, outcome.reason)
+        else:
+            rejected(outcome)
+
+
+def _record_article(doc: RawDocument, s: config.Settings) -> Article | Rejection:
+    try:
+        return clean(doc, dayfirst=s.dayfirst, names=OutletNames.load(s.outlets))
+    except InputError as err:
+        return Rejection(doc.source, "clean", err.cause if err.source == doc.source else str(err))
+
+
+class DistinctIds:
+    """Article ids made distinct within one run, by the rule the store applies across runs: an id
+    already used by other content becomes `id~<content hash>`. Ids given by users repeat (two
+    JSONL files both counting from 1), and a stream or a comparison keyed by id would otherwise
+    mix the two articles up: the copy of one joined the story of the other, and two articles'
+    sentences shared ids. The same article again keeps its id (`repeat_ok`), or, where every
+    input must stay apart (a comparison), becomes `id~2`, `id~3`."""
+
+    def __init__(self, repeat_ok: bool = True) -> None:
+        self.repeat_ok = repeat_ok
+        self._content: dict[str, str] = {}  # id -> content hash of the article that holds it
+
+    def article(self, article: Article) -> Article:
+        fingerprint = content_id(article.title, article.text)
+        held = self._content.get(article.id)
+        if held is None:
+            self._content[article.id] = fingerprint
+            return article
+        if held == fingerprint and self.repeat_ok:
+            return article
+        candidates = [f"{article.id}~{fingerprint[:8]}"] if held != fingerprint else []
+        candidates += (f"{article.id}~{n}" for n in range(2, len(self._content) + 3))
+        free = next(c for c in candidates if c not in self._content)
+        self._content[free] = fingerprint
+        return replace(article, id=free)
 
 
 # -- compare and analyze ---------------------------------------------------------------------------
@@ -292,13 +347,14 @@ def articles_from_files(paths: Iterable[str | Path], settings: config.Settings |
     s = _settings(settings)
     s = s.with_overrides(min_untitled_words=min(s.min_untitled_words, s.min_article_words))
     found, rejected = [], []
+    distinct = DistinctIds(repeat_ok=False)
     for source, outcome in clean_files(paths, s, outlet):
         if isinstance(outcome, Rejection) and outcome.stage == SKIPPED:
             continue  # a file of another type in a folder
         if isinstance(outcome, Rejection):
             rejected.append(f"{source}: {outcome.reason}")
         else:
-            found.append(outcome)
+            found.append(distinct.article(outcome))
     if rejected:
         raise StorylensError("cannot compare: " + "; ".join(rejected))
     return found

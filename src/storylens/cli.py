@@ -382,18 +382,33 @@ def clean_cmd(settings: config.Settings, files: tuple[str, ...], as_json: bool, 
 @click.pass_obj
 def cluster(settings: config.Settings, articles: str, as_json: bool, threshold: float | None,
             window_days: float | None) -> None:
-    """Group the articles of a JSONL file into stories, online, in file order."""
+    """Group the articles of a JSONL file into stories, online, in file order.
+
+    Each line is labelled with the id it gives (two articles giving one id are still two
+    articles). A line that is no article is named on stderr with the reason and the rest go on.
+    Exit status: 0 when every line was an article, 3 when some were not, 1 when none was."""
     counts: dict[str, int] = {}
+    rejected: list[Rejection] = []
     lines = Path(articles).read_bytes().count(b"\n") if Path(articles).is_file() else None
     with _progress("clustering", lines) as advance:
-        labels = api.cluster_records(articles, settings, threshold, window_days, advance)
+
+        def reject(line: Rejection) -> None:
+            rejected.append(line)
+            advance(1)
+
+        labels = api.cluster_records(articles, settings, threshold, window_days, advance, reject)
     for article_id, story in labels:
         counts[story] = counts.get(story, 0) + 1
         if as_json:
             _emit({"id": article_id, "story": story})
         else:
             out.print(f"{article_id}\t{story}")
-    err.print(f"{sum(counts.values())} articles in {len(counts)} stories")
+    for r in rejected:
+        err.print(f"rejected {r.input}: {r.reason}")
+    err.print(f"{sum(counts.values())} articles in {len(counts)} stories"
+              + (f"; {len(rejected)} lines rejected" if rejected else ""))
+    if rejected:
+        sys.exit(3 if labels else 1)
 
 
 @cli.command("compare")
