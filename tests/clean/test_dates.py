@@ -134,3 +134,24 @@ def test_dayfirst_reaches_html_page_dates(tmp_path: Path, page: str, dayfirst: b
     ((_, article),) = api.clean_files([path], Settings(db=str(tmp_path / "x.db"), dayfirst=dayfirst))
     assert isinstance(article, Article) and article.published is not None
     assert article.published.date() == expected
+
+
+@pytest.mark.parametrize("mention", ["<p>The family has run the yard since 2015.</p>",
+                                     "<footer>© 2015 Marrowby Gazette</footer>",
+                                     "<p>Repairs planned for March 2015 never began.</p>"])
+def test_a_year_or_month_in_the_text_is_no_publication_date(mention: str) -> None:
+    """htmldate's extensive search gives a bare year as 1 January and a month as its first day;
+    the page had no date, and the date its feed or crawl gave it must stand."""
+    page = _page("", mention)
+    doc = RawDocument(source="page.html", kind="html", content=page)
+    assert clean(doc, dayfirst=True).published is None
+    hinted = RawDocument(source="page.html", kind="html", content=page, date_hint=datetime(2025, 5, 2, 9, 30))
+    assert clean(hinted, dayfirst=True).published == datetime(2025, 5, 2, 9, 30)
+
+
+@pytest.mark.parametrize("written", ["1 March 2025", "March 1, 2025", "2025-03-01", "01/03/2025"])
+def test_a_first_of_the_month_the_page_writes_is_kept(written: str) -> None:
+    page = _page("", f'<p class="byline">By Ann Reed, published {written}</p>')
+    doc = RawDocument(source="page.html", kind="html", content=page, date_hint=datetime(2025, 5, 2))
+    published = clean(doc, dayfirst=True).published
+    assert published is not None and published.date() == date(2025, 3, 1)

@@ -76,6 +76,16 @@ def as_written(found: datetime, page: str, *, dayfirst: bool) -> datetime:
     return found.replace(month=day, day=month) if numeric.search(page) else found
 
 
+def states_day(found: datetime, page: str) -> bool:
+    """Whether the page writes the day of `found`: ISO 8601, with a month name, or as numbers
+    (day or month first)."""
+    day, month, year = found.day, found.month, found.year
+    if f"{year:04d}-{month:02d}-{day:02d}" in page or _in_words(found, page):
+        return True
+    numbers = rf"(?<![\d/.-])(?:0?{day}[/.-]0?{month}|0?{month}[/.-]0?{day})[/.-](?:{year}|{year % 100:02d})(?!\d)"
+    return re.search(numbers, page) is not None
+
+
 def _in_words(found: datetime, page: str) -> bool:
     """Whether the page spells `found` with a month name ("6 January 2020", "Jan. 6, 2020")."""
     for match in DATE_PATTERN.finditer(page):

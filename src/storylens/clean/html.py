@@ -16,7 +16,7 @@ from lxml import etree
 
 from storylens.clean import budget
 from storylens.clean.boilerplate import line_reason, strip_boilerplate
-from storylens.clean.dates import as_written, given_date, parse_date
+from storylens.clean.dates import as_written, given_date, parse_date, states_day
 from storylens.errors import InputError
 from storylens.model import Article, RawDocument, Removed
 
@@ -66,7 +66,7 @@ def clean_html(doc: RawDocument, *, dayfirst: bool) -> Article:
         raise InputError(doc.source, "the page's main text is all page furniture")
     text = "\n\n".join(lines.kept)
     published = (given_date(doc.published, dayfirst=dayfirst) or _page_date(tree, doc.content, True, dayfirst)
-                 or parse_date(extracted.date or "", dayfirst=dayfirst) or doc.date_hint)
+                 or _text_date(extracted.date, doc.content, dayfirst) or doc.date_hint)
     updated = _page_date(tree, doc.content, False, dayfirst)
     budget.check()
     if updated is not None and (published is None or updated <= published):
@@ -90,6 +90,19 @@ def _page_date(tree: lxml.html.HtmlElement, page: str, original: bool, dayfirst:
     found = htmldate.find_date(tree, original_date=original, extensive_search=False,
                                outputformat="%Y-%m-%dT%H:%M:%S")
     return as_written(datetime.fromisoformat(found), page, dayfirst=dayfirst) if found else None
+
+
+def _text_date(found: str | None, page: str, dayfirst: bool) -> datetime | None:
+    """The date trafilatura's extensive search found in the page's text, unless it is no day.
+
+    Where nothing better is found, htmldate gives a bare year in the text (a copyright footer,
+    "founded in 2015") as 1 January and a year and month as the month's first day. Such a guess
+    is no publication date, and it would outrank the date the feed or the crawl gave the page;
+    a first of the month is kept only when the page writes that day."""
+    value = parse_date(found or "", dayfirst=dayfirst)
+    if value is None or value.day != 1 or states_day(value, page):
+        return value
+    return None
 
 
 def removed_blocks(tree: lxml.html.HtmlElement, body: str) -> list[Removed]:
