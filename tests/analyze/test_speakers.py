@@ -190,3 +190,10 @@ def test_a_demonstrative_is_no_speaker() -> None:
     text = ("“She still has the best friends that she had in grade school,” Bill Clinton said on Monday. "
             "That makes her “by definition a trustworthy, reliable good person.”")
     assert speakers_of(text)[-1][1] != "That"
+
+
+def test_what_a_relative_clause_quotes_describes_its_antecedent_who_does_not_say_it() -> None:
+    text = ("Ann Lee resigned on Monday. Her letter praised the alliance. But Ms. Lee’s core complaint was that "
+            "the council had lost sight of its rivals, the Harbour Group and the Dock Union, who want “a port "
+            "run for their own profit.”")
+    assert speakers_of(text)[-1][1] != "the Dock Union"

@@ -178,7 +178,7 @@ def _speaker(doc: Doc, span: _Found, cue: Token | None, subject: Span | Token | 
     if signed is not None:
         return Resolved(signed, "signed")
     governor = _governor(doc, span, frame, salience.inside) if cue is None else None
-    if governor is not None:
+    if governor is not None and not _describes_its_antecedent(governor):
         # “France will always be France,” an angry Hollande retaliated: the verb the quotation hangs
         # on names its speaker, though it is no speech verb (it makes no quotation of scare quotes).
         # It comes before continuation: “I would say this,” Trump answered -- after Hannity's
@@ -378,6 +378,15 @@ def _governor(doc: Doc, span: _Found, frame: list[Sentence], inside: list[tuple[
                 and child.tag_.startswith("VB") and not _within(child.idx, inside) and lo <= child.idx < hi:
             return child
     return None
+
+
+def _describes_its_antecedent(verb: Token) -> bool:
+    """Whether the verb heads a relative clause whose subject is the relative pronoun: "Russia and
+    China, who want “a world consistent with their authoritarian model”" gives the words of
+    whoever the sentence reports (Mattis's letter), describing Russia and China; not a speech
+    verb, so its subject is what the quotation is about, not who said it."""
+    return verb.dep_ == "relcl" and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in RELATIVE
+                                        for c in verb.children)
 
 
 def _chains_above(doc: Doc, span: _Found, frame: list[Sentence], inside: list[tuple[int, int]],
