@@ -67,8 +67,6 @@ from cv_stories import (
     select_nested,
     storylens_stories,
 )
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
 from sklearn.feature_extraction import DictVectorizer
 
 from storylens.config import Settings
@@ -76,6 +74,7 @@ from storylens.model import Article
 from storylens.stories.cluster import TermSpace
 from storylens.stories.scorer import StoryScorer
 from storylens.stories.signals import Signals
+from storylens.stories.split import linkage_parts, member_similarity, split_parts, unit_rows
 
 THRESHOLD_GRID = tuple(round(0.1 + 0.025 * i, 3) for i in range(13))  # 0.10 .. 0.40, ties: the lowest
 # (ii) averages in the headline cosine, which sits higher between unrelated headlines than words do
@@ -231,39 +230,32 @@ def _unit_rows(signals: Sequence[Signals], terms: Callable[[Signals], Counter[st
 
 def _pairwise_within(signals: Sequence[Signals], similarity: str) -> Callable[[np.ndarray], np.ndarray]:
     """A function from a story's member positions to their pairwise similarity: (a) the words
-    cosine, or (c) the mean of the words, headline and names cosines (`cv_stories.PAIRWISE`)."""
-    words = _unit_rows(signals, lambda s: s.words)
+    cosine, or (c) the mean of the words, headline and names cosines, computed by the code that
+    ships (`storylens.stories.split.member_similarity`)."""
     if similarity == "a":
+        words = _unit_rows(signals, lambda s: s.words)
         return lambda members: np.asarray((words[members] @ words[members].T).todense())
-    names = _unit_rows(signals, lambda s: s.names)
-    headlines = np.stack([s.vector for s in signals]).astype(np.float64)
+    word_space, name_space = TermSpace(), TermSpace()
+    for s in signals:
+        word_space.count(s.words)
+        name_space.count(s.names)
 
     def mean_of_three(members: np.ndarray) -> np.ndarray:
-        w, n, h = words[members], names[members], headlines[members]
-        return (np.asarray((w @ w.T).todense()) + np.asarray((n @ n.T).todense()) + h @ h.T) / 3
+        chosen = [signals[i] for i in members]
+        return member_similarity(unit_rows([s.words for s in chosen], word_space),
+                                 unit_rows([s.names for s in chosen], name_space),
+                                 np.stack([s.vector for s in chosen]))
 
     return mean_of_three
 
 
 def _split_parts(similarity: np.ndarray, cut: float, pairs_only: bool) -> np.ndarray:
     """Part labels of one story's members: average linkage cut where the mean similarity between
-    two parts falls below `cut`. With `pairs_only`, a member left alone rejoins the part of 2+ it
-    is most similar to on average (none such: the story stays whole)."""
+    two parts falls below `cut` (`split.linkage_parts`); with `pairs_only`, the rule that ships
+    (`split.split_parts`: parts of 2+, a member left alone rejoins the part nearest on average)."""
     if cut == NO_SPLIT or len(similarity) < 2:
         return np.zeros(len(similarity), dtype=np.int64)
-    distance = np.clip(1.0 - similarity, 0.0, 2.0)
-    np.fill_diagonal(distance, 0.0)
-    parts = fcluster(linkage(squareform(distance, checks=False), method="average"), 1.0 - cut,
-                     criterion="distance")
-    if pairs_only:
-        sizes = Counter(parts.tolist())
-        kept = sorted(p for p, n in sizes.items() if n >= 2)
-        if not kept:
-            return np.zeros(len(similarity), dtype=np.int64)
-        cut_parts = parts.copy()  # each lone member rejoins a part as the cut left it
-        for i in (i for i in range(len(parts)) if sizes[cut_parts[i]] == 1):
-            parts[i] = max(kept, key=lambda p: (similarity[i, cut_parts == p].mean(), -p))
-    return parts
+    return split_parts(similarity, cut) if pairs_only else linkage_parts(similarity, cut)
 
 
 def split_stories(articles: Sequence[Article], signals: Sequence[Signals], cuts: Sequence[float],
@@ -386,3 +378,24 @@ def run(sets: Sequence[str], count: int, shipped: bool, rules: Sequence[str]) ->
           f"{'rule':>9} {'lead':>7}{' shipped' if shipped else ''}  ceiling")
     for name in sets:
         print_means(name, cross_validate_rules(LabelledSet(name), count, shipped, rules))
+
+
+def choose_cut(rule: str, size: int = 900) -> float:
+    """The setting of `rule`'s grid that scores best (mean BCubed F1 over `WINDOW_DRAWS` seeded
+    draws) on neus-train windows of `size` articles drawn by story: the training set only, so
+    that no development set chooses what ships (ties: the grid's order, fewest splits first)."""
+    train = LabelledSet("neus-train")
+    grid = GRIDS[rule]
+    scores = []
+    for draw in range(WINDOW_DRAWS):
+        articles, signals = train.stream(window_ids(train, size, draw))
+        gold = {a.id: train.gold[a.id] for a in articles}
+        scores.append(_scores(articles, gold, RULES[rule](articles, signals, grid)))
+        print(f"draw {draw}: {len(articles)} articles, reference "
+              f"{_scores(articles, gold, [reference_labels(articles)])[0]:.4f}", flush=True)
+    mean = np.mean(scores, axis=0)
+    for setting, score in zip(grid, mean, strict=True):
+        print(f"  {rule} at {'none' if setting == NO_SPLIT else setting}: {score:.4f}")
+    best = grid[chosen(list(mean))]
+    print(f"[{rule}] chosen on neus-train windows of {size} ({WINDOW_DRAWS} draws): {best} ({max(mean):.4f})")
+    return best

@@ -8,6 +8,7 @@
     python benchmarks/cv_stories.py --centroid words both anchored [--shipped] [--sets ...]
     python benchmarks/cv_stories.py --split split-c split-a split-c-pairs [--shipped] [--sets ...]
     python benchmarks/cv_stories.py --windows RULE
+    python benchmarks/cv_stories.py --choose-cut split-c-pairs [--window 900]
 
 What a figure on the development sets cannot tell is how the scorer does on news it was not
 fitted or thresholded on. Here each set is cut into folds by group, so that no story (NeuS) and no
@@ -55,7 +56,9 @@ reference of one of them and of the shipped single pass holds on neus-train wind
 7,356 articles.
 
 `--split` (rules in `cv_rules.py`): the shipped single pass, then each of its stories split over
-its own members by average linkage, the cut chosen on the other folds.
+its own members by average linkage, the cut chosen on the other folds. `--choose-cut RULE` chooses
+a rule's setting where the shipped one is chosen: on neus-train alone, windows of `--window`
+articles drawn by story (three seeded draws, mean BCubed F1).
 
 `--diagnose` instead runs the shipped scorer over each whole set and sorts every decision by what
 it did to the gold stories (`diagnose`): where the scorer loses, at what probability, on which signal.
@@ -502,6 +505,9 @@ def main() -> None:
     parser.add_argument("--windows", choices=("words", "both", "anchored", "split-c", "split-a", "split-c-pairs"),
                         default=None,
                         help="the reference, the shipped pass and this decision on neus-train windows")
+    parser.add_argument("--choose-cut", choices=("split-c", "split-a", "split-c-pairs"), default=None,
+                        help="the setting of this rule that scores best on neus-train windows (--window)")
+    parser.add_argument("--window", type=int, default=900, help="articles per window of --choose-cut")
     parser.add_argument("--features", nargs="+", metavar="NAME,NAME", default=None,
                         help=f"one or more comma-separated sets of {', '.join(FEATURES)} to fit on, each "
                         "cross-validated on the same folds (default: the shipped scorer's)")
@@ -521,9 +527,11 @@ def main() -> None:
             print_diagnosis(name, diagnose(LabelledSet(name)))
         return
     started = time.perf_counter()
-    if args.centroid or args.split or args.windows:
+    if args.centroid or args.split or args.windows or args.choose_cut:
         import cv_rules  # imports this module: loaded only when asked for
 
+        if args.choose_cut:
+            cv_rules.choose_cut(args.choose_cut, args.window)
         if args.centroid or args.split:
             cv_rules.run(args.sets, args.folds, args.shipped, [*(args.centroid or ()), *(args.split or ())])
         if args.windows:
