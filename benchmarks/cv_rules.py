@@ -399,3 +399,24 @@ def choose_cut(rule: str, size: int = 900) -> float:
     best = grid[chosen(list(mean))]
     print(f"[{rule}] chosen on neus-train windows of {size} ({WINDOW_DRAWS} draws): {best} ({max(mean):.4f})")
     return best
+
+
+def fixed_setting(rule: str, setting: float, sets: Sequence[str], count: int) -> None:
+    """Per fold, `rule` at one fixed setting (chosen elsewhere: nothing is chosen on any fold),
+    beside the reference and the shipped single pass."""
+    for name in sets:
+        data = LabelledSet(name)
+        rows = []
+        for f, ids in enumerate(data.folds(count)):
+            articles, signals = data.stream(ids)
+            gold = {a.id: data.gold[a.id] for a in articles}
+            reference = _scores(articles, gold, [reference_labels(articles)])[0]
+            shipped = bcubed_f1(gold, _labelled(articles, shipped_pass(articles, signals)))
+            ruled = _scores(articles, gold, RULES[rule](articles, signals, [setting]))[0]
+            rows.append((reference, shipped, ruled))
+            print(f"{name} [{rule} at {setting}] fold {f}: reference {reference:.4f} shipped {shipped:.4f} "
+                  f"rule {ruled:.4f} lead {ruled - reference:+.4f}", flush=True)
+        reference, shipped, ruled = np.mean(rows, axis=0)
+        worst = min(r[2] - r[0] for r in rows)
+        print(f"{name} [{rule} at {setting}] mean: reference {reference:.4f} shipped {shipped:.4f} "
+              f"rule {ruled:.4f} lead {ruled - reference:+.4f}, worst fold {worst:+.4f}", flush=True)

@@ -9,6 +9,7 @@
     python benchmarks/cv_stories.py --split split-c split-a split-c-pairs [--shipped] [--sets ...]
     python benchmarks/cv_stories.py --windows RULE
     python benchmarks/cv_stories.py --choose-cut split-c-pairs [--window 900]
+    python benchmarks/cv_stories.py --fixed split-c-pairs 0.4 [--sets ...]
 
 What a figure on the development sets cannot tell is how the scorer does on news it was not
 fitted or thresholded on. Here each set is cut into folds by group, so that no story (NeuS) and no
@@ -58,7 +59,8 @@ reference of one of them and of the shipped single pass holds on neus-train wind
 `--split` (rules in `cv_rules.py`): the shipped single pass, then each of its stories split over
 its own members by average linkage, the cut chosen on the other folds. `--choose-cut RULE` chooses
 a rule's setting where the shipped one is chosen: on neus-train alone, windows of `--window`
-articles drawn by story (three seeded draws, mean BCubed F1).
+articles drawn by story (three seeded draws, mean BCubed F1); `--fixed RULE SETTING` scores a
+rule per fold at one setting chosen elsewhere, untouched by the folds.
 
 `--diagnose` instead runs the shipped scorer over each whole set and sorts every decision by what
 it did to the gold stories (`diagnose`): where the scorer loses, at what probability, on which signal.
@@ -507,6 +509,8 @@ def main() -> None:
                         help="the reference, the shipped pass and this decision on neus-train windows")
     parser.add_argument("--choose-cut", choices=("split-c", "split-a", "split-c-pairs"), default=None,
                         help="the setting of this rule that scores best on neus-train windows (--window)")
+    parser.add_argument("--fixed", nargs=2, metavar=("RULE", "SETTING"), default=None,
+                        help="score a cv_rules.py rule per fold at one setting chosen elsewhere")
     parser.add_argument("--window", type=int, default=900, help="articles per window of --choose-cut")
     parser.add_argument("--features", nargs="+", metavar="NAME,NAME", default=None,
                         help=f"one or more comma-separated sets of {', '.join(FEATURES)} to fit on, each "
@@ -527,9 +531,11 @@ def main() -> None:
             print_diagnosis(name, diagnose(LabelledSet(name)))
         return
     started = time.perf_counter()
-    if args.centroid or args.split or args.windows or args.choose_cut:
+    if args.centroid or args.split or args.windows or args.choose_cut or args.fixed:
         import cv_rules  # imports this module: loaded only when asked for
 
+        if args.fixed:
+            cv_rules.fixed_setting(args.fixed[0], float(args.fixed[1]), args.sets, args.folds)
         if args.choose_cut:
             cv_rules.choose_cut(args.choose_cut, args.window)
         if args.centroid or args.split:

@@ -31,6 +31,7 @@ from storylens.stories import StoryStream
 from storylens.stories.online import Placed, StoredStories, StreamSettings
 from storylens.stories.scorer import StoryScorer
 from storylens.stories.signals import Signals, read_signals
+from storylens.stories.split import BatchSplits
 
 Progress = Callable[[int], None]
 
@@ -258,12 +259,16 @@ def cluster_records(path: str | Path, settings: config.Settings | None = None,
     """(article id, story id) for each line of an articles JSONL file, in order.
 
     Each article is decided online, from itself and the lines before it; the ids returned are
-    the stories as they stand at the end, after any merges that later articles justified. Each
+    the stories as they stand at the end, after any merges that later articles justified, and
+    after each story was split over its own members (`story_split_cut`; `stories.split`). Each
     line is labelled with the id it gives, and two articles giving one id are told apart inside
     (`DistinctIds`). A line that is no article raises `InputError`, or, given `rejected`, goes
     there and the rest are read."""
     s = _settings(settings, story_threshold=threshold, story_window_days=window_days)
     stream = story_stream(s)
+    splits = BatchSplits(stream.clusterer, s.story_split_cut) if s.story_split_cut > 0 else None
+    if splits is not None:
+        stream.joined = splits.add
     distinct = DistinctIds()
     given: dict[str, str] = {}  # the id the stream knows an article by -> the id its line gave
 
@@ -275,10 +280,12 @@ def cluster_records(path: str | Path, settings: config.Settings | None = None,
 
     decided = []
     for assignment in stream.add_all(told_apart(jsonl_articles(path, s, rejected))):
-        decided.append((given[assignment.article_id], assignment.story_id))
+        decided.append((assignment.article_id, assignment.story_id))
         if progress:
             progress(1)
-    return [(article_id, stream.clusterer.resolve(story)) for article_id, story in decided]
+    final = splits.finish() if splits is not None else {}
+    return [(given[article_id], final.get(article_id) or stream.clusterer.resolve(story))
+            for article_id, story in decided]
 
 
 def jsonl_articles(path: str | Path, settings: config.Settings | None = None,

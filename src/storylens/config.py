@@ -57,6 +57,11 @@ class Settings:
         5000, "Stories the clusterer remembers at most, the most recently joined first; older ones take "
         "no new articles (bounds memory and start-up on undated streams, which have no window)."
     )
+    story_split_cut: float = _knob(
+        0.0, "`storylens cluster` only: after the online pass, each story is re-clustered over its own "
+        "members and split where the mean similarity (words, names, headline) between two groups of 2+ "
+        "articles falls below this (0-1; higher splits more); 0 or 'off' (the default) disables it."
+    )
     duplicate_threshold: float = _knob(
         0.7, "Estimated Jaccard similarity of word 5-gram sets above which two articles are duplicates."
     )
@@ -196,7 +201,12 @@ def read_settings_file(path: str) -> dict[str, Any]:
 COMMAND_LINE = "command line"
 
 
+OFF_IS_ZERO = {"story_split_cut"}  # knobs that "off" disables, as 0 does
+
+
 def _parse(name: str, raw: str, kind: type) -> Any:
+    if name in OFF_IS_ZERO and raw.strip().lower() == "off":
+        return kind(0)
     try:
         if kind is bool:
             if raw.strip().lower() in {"1", "true", "yes", "on"}:

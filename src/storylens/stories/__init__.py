@@ -39,6 +39,9 @@ class StoryStream:
         self._fingerprints: dict[str, str] = {}  # article id -> content hash, to tell re-adds from reused ids
         # the story of an article decided before this process (a store answers); none by default
         self.stored_story: Callable[[str], str | None] = lambda article_id: None
+        # told of each article the clusterer placed (article id, story as decided, its signals):
+        # a batch run keeps them to split stories over their members (`split.BatchSplits`)
+        self.joined: Callable[[str, str, Signals], None] = lambda article_id, story_id, signals: None
 
     def __contains__(self, article_id: str) -> bool:
         return article_id in self._decided
@@ -67,6 +70,7 @@ class StoryStream:
         forced = story_id or (self.story_of(original[0]) if original else None)
         signals = signals or read_signals([article])[0]
         story = self.clusterer.assign(article.id, signals, story_id=forced)
+        self.joined(article.id, story, signals)
         self.duplicates.tag(article.id, story)
         if self.clusterer.docs % EVICT_EVERY == 0:
             self._evict_texts()

@@ -135,7 +135,7 @@ class BatchSplits:
             self._settle(lambda story: story not in self.clusterer.stories)
 
     def finish(self) -> dict[str, str]:
-        """Every article's story after the splits (an article seen twice: its last place)."""
+        """Every article's story after the splits, by the id the stream knows it by."""
         self._settle(lambda story: True)
         return self.final
 

@@ -1,0 +1,137 @@
+"""A story split over its own members (`stories.split`), as `storylens cluster` applies it."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storylens import api, config
+from storylens.config import Settings
+from storylens.stories.cluster import TermSpace
+from storylens.stories.signals import read_signals
+from storylens.stories.split import linkage_parts, member_similarity, part_story_id, split_parts, unit_rows
+
+RAHMAN = ("Klitschko keeps his heavyweight title against Rahman in Hamburg",
+          "Wladimir Klitschko defended his heavyweight title on Saturday in Hamburg, stopping Hasim Rahman "
+          "in the sixth round before a crowd of 15,000 at the Color Line Arena. Rahman, a former champion, "
+          "was outboxed from the first bell and the referee stopped the fight after a flurry of punches.")
+THOMPSON = ("Klitschko beats Thompson with an eleventh-round knockout in Bern",
+            "Wladimir Klitschko needed eleven rounds in Bern to put away Tony Thompson, the American southpaw "
+            "who had pressed him all night at the Stade de Suisse. Thompson landed a late jab but was caught "
+            "by a straight right and counted out, leaving his camp to talk of a rematch in Pennsylvania.")
+# One article about both fights: the bridge over which the single pass joins the second to the first.
+BRIDGE = ("Klitschko: from Rahman in Hamburg to Thompson in Bern",
+          "Wladimir Klitschko, who stopped Hasim Rahman in Hamburg in the sixth round, now faces Tony Thompson "
+          "in Bern, where the American southpaw hopes to take the heavyweight title.")
+CUT = 0.4  # chosen on neus-train windows of 900 articles (`cv_stories.py --choose-cut split-c-pairs`)
+ASIDES = ["Reporters said so.", "Fans cheered loudly.", "The promoter was pleased.", "Tickets sold out early."]
+
+
+def _reports(event: tuple[str, str], count: int, prefix: str) -> list[dict[str, str]]:
+    """`count` near-identical reports of one event by different outlets."""
+    title, text = event
+    return [{"id": f"{prefix}{k}", "title": title if k % 2 == 0 else title.replace("keeps", "retains"),
+             "text": f"{text} {ASIDES[k % len(ASIDES)]}"} for k in range(count)]
+
+
+def _stories(tmp_path: Path, lines: list[dict[str, str]], settings: Settings) -> dict[str, str]:
+    path = tmp_path / "stream.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    labels = api.cluster_records(path, settings)
+    assert [a for a, _ in labels] == [line["id"] for line in lines]
+    return dict(labels)
+
+
+TWO_EVENTS = [*_reports(RAHMAN, 3, "r"), {"id": "b", "title": BRIDGE[0], "text": BRIDGE[1]},
+              *_reports(THOMPSON, 3, "t")]
+
+
+def test_two_events_joined_over_a_weak_bridge_are_split(tmp_path: Path) -> None:
+    story = _stories(tmp_path, TWO_EVENTS, Settings(story_split_cut=CUT))
+    assert story["r0"] == story["r1"] == story["r2"] == "sr0"  # the part holding the first article keeps its id
+    assert story["t0"] == story["t1"] == story["t2"] == part_story_id("sr0", "t0")
+    assert story["b"] in {story["r0"], story["t0"]}  # the lone bridge rejoins a part, it is not torn off
+
+
+def test_the_knob_off_leaves_the_single_pass_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(set(_stories(tmp_path, TWO_EVENTS, Settings(story_split_cut=0)).values())) == 1
+    assert len(set(_stories(tmp_path, TWO_EVENTS, Settings()).values())) == 1  # off unless asked for
+    monkeypatch.setenv("STORYLENS_STORY_SPLIT_CUT", "off")
+    off = config.load()
+    assert off.story_split_cut == 0
+    assert len(set(_stories(tmp_path, TWO_EVENTS, off).values())) == 1
+    monkeypatch.setenv("STORYLENS_STORY_SPLIT_CUT", str(CUT))
+    assert len(set(_stories(tmp_path, TWO_EVENTS, config.load()).values())) == 2
+
+
+def test_a_story_whose_members_are_alike_is_not_split(tmp_path: Path) -> None:
+    lines = _reports(RAHMAN, 6, "r")
+    assert set(_stories(tmp_path, lines, Settings(story_split_cut=CUT)).values()) == {"sr0"}
+
+
+def test_a_lone_odd_member_is_not_torn_off(tmp_path: Path) -> None:
+    # A thin follow-up the single pass joins, alike to the reports less than the cut asked for.
+    odd = {"id": "o", "title": "Rahman stopped by Klitschko, may retire",
+           "text": "Hasim Rahman says he will retire after the defeat, his promoter told a German newspaper on Sunday."}
+    lines = [*_reports(RAHMAN, 4, "r"), odd]
+    settings = Settings(story_split_cut=0.45)
+    story = _stories(tmp_path, lines, settings)
+    assert set(story.values()) == {"sr0"}
+    # average linkage alone would tear it off at that cut
+    signals = read_signals(list(api.jsonl_articles(tmp_path / "stream.jsonl")))
+    words, names = TermSpace(), TermSpace()
+    for s in signals:
+        words.count(s.words)
+        names.count(s.names)
+    similarity = member_similarity(unit_rows([s.words for s in signals], words),
+                                   unit_rows([s.names for s in signals], names), np.stack([s.vector for s in signals]))
+    alone = linkage_parts(similarity, settings.story_split_cut).tolist()
+    assert alone.count(alone[-1]) == 1 and len(set(alone)) == 2
+
+
+def test_split_parts_keep_parts_of_two_or_more() -> None:
+    # Two tight pairs and one member alike to neither: average linkage alone tears it off.
+    similarity = np.array([[1.0, 0.9, 0.1, 0.1, 0.3],
+                           [0.9, 1.0, 0.1, 0.1, 0.2],
+                           [0.1, 0.1, 1.0, 0.9, 0.1],
+                           [0.1, 0.1, 0.9, 1.0, 0.1],
+                           [0.3, 0.2, 0.1, 0.1, 1.0]])
+    assert len(set(linkage_parts(similarity, 0.5).tolist())) == 3
+    parts = split_parts(similarity, 0.5).tolist()
+    assert parts[0] == parts[1] == parts[4] != parts[2] == parts[3]  # it rejoins the pair it is nearer
+    assert set(split_parts(similarity, 0.05).tolist()) == {0}  # a low cut keeps the story whole
+
+
+def test_a_batch_splits_a_story_once_the_window_has_passed_it_and_keeps_no_more_of_it() -> None:
+    from collections import Counter
+    from datetime import datetime, timedelta
+
+    from storylens.model import Article
+    from storylens.stories import StoryStream
+    from storylens.stories.signals import Signals
+    from storylens.stories.split import BatchSplits
+
+    rng = np.random.default_rng(7)
+
+    def signals(words: list[str], names: list[str], vector: np.ndarray, day: int) -> Signals:
+        return Signals(Counter(words), Counter(names), frozenset(), vector / np.linalg.norm(vector),
+                       datetime(2024, 1, 1) + timedelta(days=day))
+
+    stream = StoryStream(window_days=7)
+    splits = BatchSplits(stream.clusterer, CUT)
+    stream.joined = splits.add
+    one, two = rng.normal(size=384), rng.normal(size=384)
+    members = [("fight hamburg rahman title", ["rahman", "hamburg"], one)] * 3 + \
+              [("knockout bern thompson southpaw", ["thompson", "bern"], two)] * 3
+    story = None
+    for n, (words, names, vector) in enumerate(members):
+        article = Article.create(f"report {n} " * 5, title=f"report {n}", id=f"m{n}")
+        story = stream.add(article, story_id=story, signals=signals(words.split(), names, vector, 0)).story_id
+    for n in range(300):  # a month later: the window has passed the story
+        article = Article.create(f"other {n} " * 5, title=f"other {n}", id=f"o{n}")
+        stream.add(article, signals=signals([f"topic{n}", "news"], [f"place{n}"], rng.normal(size=384), 30))
+    assert story not in stream.clusterer.stories
+    assert {splits.final[f"m{n}"] for n in range(3)} == {story}
+    assert {splits.final[f"m{n}"] for n in range(3, 6)} == {part_story_id(story, "m3")}
+    assert all(kept[1][0].startswith("o") for kept in splits._kept)  # its members are no longer kept
