@@ -26,6 +26,7 @@ import itertools
 import pickle
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterable
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,13 @@ def prepared(pairs: list[tuple[str, dict, list]]) -> list[tuple[dict, Any]]:
 
 def score(pairs: list[tuple[dict, Any]], settings: AlignSettings) -> Counter:
     """score_align.py's counts for the facts alignment makes with these constants."""
+    return judged(pairs, settings.embedding_offset, lambda sims, articles: claim_groups(sims, articles, settings))
+
+
+def judged(pairs: list[tuple[dict, Any]], offset: float,
+           grouping: Callable[[np.ndarray, list[str]], Iterable[Iterable[int]]]) -> Counter:
+    """score_align.py's counts for the groups of sentences `grouping` makes of each pair's
+    combined similarity (as align() computes it: two quotations are two statements)."""
     from score_align import judge
 
     total: Counter = Counter()
@@ -108,9 +116,9 @@ def score(pairs: list[tuple[dict, Any]], settings: AlignSettings) -> Counter:
             total += judge(gold, {}, [])
             continue
         refs, lexical, cosine, sents, different = ready
-        sims = np.maximum(lexical, np.clip(cosine - settings.embedding_offset, 0.0, 1.0))
-        sims[different] = 0.0  # as align() does: two quotations are two statements
-        groups = claim_groups(sims, [r.article for r, _ in refs], settings)
+        sims = np.maximum(lexical, np.clip(cosine - offset, 0.0, 1.0))
+        sims[different] = 0.0
+        groups = grouping(sims, [r.article for r, _ in refs])
         total += judge(gold, sents, [[refs[n][0].key for n in g] for g in groups])
     return total
 
@@ -171,21 +179,11 @@ def matchable_share(golds: list[dict], long_words: int | None) -> float:
 
 def thresholded(pairs: list[tuple[dict, Any]], threshold: float, offset: float = EMBEDDING_OFFSET) -> Counter:
     """score_align.py's counts when every cross-article pair reaching `threshold` is aligned."""
-    from score_align import judge
+    def every_pair(sims: np.ndarray, articles: list[str]) -> list[tuple[int, int]]:
+        return [(i, j) for i, j in combinations(range(len(articles)), 2)
+                if articles[i] != articles[j] and sims[i, j] >= threshold]
 
-    total: Counter = Counter()
-    for gold, ready in pairs:
-        if ready is None:
-            total += judge(gold, {}, [])
-            continue
-        refs, lexical, cosine, sents, different = ready
-        sims = np.maximum(lexical, np.clip(cosine - offset, 0.0, 1.0))
-        sims[different] = 0.0
-        articles = [r.article for r, _ in refs]
-        groups = [[refs[i][0].key, refs[j][0].key] for i, j in combinations(range(len(refs)), 2)
-                  if articles[i] != articles[j] and sims[i, j] >= threshold]
-        total += judge(gold, sents, groups)
-    return total
+    return judged(pairs, offset, every_pair)
 
 
 def print_ceiling(pairs: list[tuple[str, dict, list]], parts: dict[str, list[tuple[dict, Any]]]) -> None:
