@@ -27,7 +27,8 @@ class Settings:
     db: str = _knob("storylens.db", "SQLite file of the store (`ingest` and `demo` create it; reading commands "
                     "never do).")
     max_input_mb: float = _knob(
-        20.0, "Largest input file or record read, in MiB; bigger inputs are rejected, not truncated."
+        20.0, ("Largest input file or record read, in MiB (a JSONL file is bounded record by record); "
+                "bigger inputs are rejected, not truncated.")
     )
     clean_budget_s: float = _knob(
         20.0, "Seconds cleaning one document may take before it is rejected as too slow; 0 means no limit."

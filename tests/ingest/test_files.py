@@ -100,3 +100,49 @@ def test_jsonl_records_and_bad_lines(tmp_path: Path) -> None:
     first = results[0]
     assert isinstance(first, RawDocument) and first.outlet == "Wire" and first.published is not None
     assert isinstance(results[1], Rejection) and results[1].input.endswith("feed.jsonl:2")
+
+
+def _records(count: int, words: int = 30) -> list[str]:
+    return [json.dumps({"id": f"r{i}", "title": f"Title {i}", "text": "word " * words}) for i in range(count)]
+
+
+def test_a_jsonl_file_is_bounded_record_by_record(tmp_path: Path) -> None:
+    # 40 records of about 200 bytes each: the file is ten times the bound, each record within it.
+    path = tmp_path / "export.jsonl"
+    lines = _records(40)
+    lines[7] = json.dumps({"id": "big", "title": "Big", "text": "word " * 400})  # one record over the bound
+    path.write_text("\n".join(lines) + "\n")
+    results = read(path, max_bytes=800)
+    documents = [r for r in results if isinstance(r, RawDocument)]
+    assert [d.id for d in documents] == [f"r{i}" for i in range(40) if i != 7]
+    (rejection,) = [r for r in results if isinstance(r, Rejection)]
+    assert rejection.input == f"{path}:8" and "larger than" in rejection.reason
+
+
+def test_a_cut_short_jsonl_gz_keeps_the_lines_before_the_break(tmp_path: Path) -> None:
+    packed = gzip.compress(("\n".join(_records(200)) + "\n").encode())
+    path = tmp_path / "export.jsonl.gz"
+    path.write_bytes(packed[: len(packed) // 2])
+    results = read(path)
+    documents = [r for r in results if isinstance(r, RawDocument)]
+    assert len(documents) > 20 and [d.id for d in documents] == [f"r{i}" for i in range(len(documents))]
+    assert isinstance(results[-1], Rejection) and results[-1].input == str(path)
+    assert f"after line {len(documents)}" in results[-1].reason
+
+
+@pytest.mark.parametrize(("content", "reason"), [(b"", "empty input"), (b"\n\n", "empty input"),
+                                                 (b"\x1f\x8b\x08\x00garbage", "cannot read")])
+def test_a_jsonl_file_with_nothing_to_read_is_rejected_whole(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / ("x.jsonl.gz" if content.startswith(b"\x1f") else "x.jsonl")
+    path.write_bytes(content)
+    (rejection,) = read(path)
+    assert isinstance(rejection, Rejection) and rejection.input == str(path) and reason in rejection.reason
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "latin-1"])
+def test_jsonl_in_other_encodings_is_read(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "x.jsonl"
+    record = {"id": "c", "title": "Café", "text": "Le café de la gare a fermé lundi après trente ans."}
+    path.write_bytes(("\n".join([json.dumps(record, ensure_ascii=False)] * 2) + "\n").encode(encoding))
+    results = read(path)
+    assert all(isinstance(r, RawDocument) and r.title == "Café" for r in results) and len(results) == 2

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import errno
 import gzip
+import io
 import json
 import os
 import stat
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from storylens.errors import InputError
 from storylens.ingest.warc import WARC_SUFFIXES
@@ -135,41 +137,131 @@ def read_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejection]:
 
         yield from read_archive(path, max_bytes)
         return
+    if kind == "jsonl":
+        yield from read_jsonl(path, max_bytes)
+        return
     raw = read_bytes(path, max_bytes)
     text = decode(raw, name, is_html=kind == "html")
-    if kind == "jsonl":
-        yield from parse_jsonl(text, name)
-    else:
-        yield RawDocument(source=name, kind="html" if kind == "html" else "text", content=text)
+    yield RawDocument(source=name, kind="html" if kind == "html" else "text", content=text)
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes, gunzipped when it ends in .gz; never more than `max_bytes`.
-
-    Opened without blocking and checked to be a regular file once open (not before, which a
-    swap of the file could defeat), and read with a bound rather than trusting the size."""
+    """The file's bytes, gunzipped when it ends in .gz; never more than `max_bytes`."""
     source = display_name(path)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if not stat.S_ISREG(mode):
-                raise InputError(source, _not_regular(mode))
-            if path.name.endswith(".gz"):
-                with gzip.GzipFile(fileobj=handle, mode="rb") as unpacked:
-                    raw = unpacked.read(max_bytes + 1)
-            else:
-                raw = handle.read(max_bytes + 1)
-    except (OSError, EOFError, zlib.error) as err:
-        reason = _os_reason(err) if isinstance(err, OSError) and err.errno else str(err) or type(err).__name__
-        raise InputError(source, f"cannot read: {reason}") from err
+    with _opened(path) as stream:
+        raw = _read(stream, max_bytes + 1, source)
     if len(raw) > max_bytes:
         raise _too_big(source, max_bytes)
     return raw
 
 
+@contextmanager
+def _opened(path: Path) -> Iterator[BinaryIO]:
+    """The file as a binary stream, gunzipped when it ends in .gz.
+
+    Opened without blocking and checked to be a regular file once open (not before, which a
+    swap of the file could defeat); read it with a bound rather than trusting the size."""
+    source = display_name(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as err:
+        raise InputError(source, f"cannot read: {_reason(err)}") from err
+    with open(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(source, _not_regular(mode))
+        if not path.name.endswith(".gz"):
+            yield handle
+            return
+        with gzip.GzipFile(fileobj=handle, mode="rb") as unpacked:
+            yield cast(BinaryIO, unpacked)
+
+
+def _read(stream: BinaryIO, size: int, source: str, line: bool = False) -> bytes:
+    try:
+        return stream.readline(size) if line else stream.read(size)
+    except (OSError, EOFError, zlib.error) as err:
+        raise InputError(source, f"cannot read: {_reason(err)}") from err
+
+
+def _reason(err: Exception) -> str:
+    return _os_reason(err) if isinstance(err, OSError) and err.errno else str(err) or type(err).__name__
+
+
+def read_jsonl(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejection]:
+    """The records of a JSONL file, read a line at a time.
+
+    A JSONL file is many inputs, as an archive is: `max_bytes` bounds each record, not the file
+    (an export of 2,200 articles in 21 MiB was rejected whole), and a file that breaks off (a
+    truncated .gz, a corrupt block) keeps every whole line before the break. JSON Lines are
+    UTF-8; a file in UTF-16 or UTF-32 (NUL bytes or a byte order mark at its start) is read
+    whole within `max_bytes`, and a line that is not UTF-8 is decoded alone."""
+    from storylens.ingest.decode import decode
+
+    name = display_name(path)
+    with _opened(path) as stream:
+        head = _peek(stream, name)
+        if b"\x00" in head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            yield from parse_jsonl(decode(_bounded(stream, max_bytes, name), name), name)
+            return
+        number, records = 0, 0
+        while True:
+            try:
+                line = _read(stream, max_bytes + 1, name, line=True)
+                if len(line) > max_bytes and not line.endswith(b"\n"):
+                    _skip_line(stream, name)
+            except InputError as err:
+                if not number:
+                    raise
+                yield Rejection(name, "ingest", f"{err.cause} after line {number}; the lines before it were read")
+                return
+            if not line:
+                if not records:
+                    raise InputError(name, "empty input", "nothing to read")
+                return
+            number += 1
+            where = f"{name}:{number}"
+            records += bool(line.strip())
+            if len(line) > max_bytes and not line.endswith(b"\n"):
+                yield Rejection(where, "ingest", f"{_too_big(name, max_bytes).cause}, one record "
+                                "(raise STORYLENS_MAX_INPUT_MB if it really is one article)")
+            elif line.strip():
+                yield _json_line(line, where, decode)
+
+
+def _peek(stream: BinaryIO, source: str) -> bytes:
+    try:
+        return cast(io.BufferedReader, stream).peek(4096)[:4096]
+    except (OSError, EOFError, zlib.error) as err:
+        raise InputError(source, f"cannot read: {_reason(err)}") from err
+
+
+def _bounded(stream: BinaryIO, max_bytes: int, source: str) -> bytes:
+    raw = _read(stream, max_bytes + 1, source)
+    if len(raw) > max_bytes:
+        raise _too_big(source, max_bytes)
+    return raw
+
+
+def _skip_line(stream: BinaryIO, source: str) -> None:
+    """Read past the rest of a line too long to keep, a bounded piece at a time."""
+    while (rest := _read(stream, 1 << 20, source, line=True)) and not rest.endswith(b"\n"):
+        pass
+
+
+def _json_line(line: bytes, where: str, decode: Callable[[bytes, str], str]) -> RawDocument | Rejection:
+    try:
+        text = line.decode("utf-8-sig")  # a byte order mark can only begin the first line
+    except UnicodeDecodeError:
+        try:
+            text = decode(line, where)
+        except InputError as err:
+            return Rejection(where, "ingest", err.cause)
+    return parse_line(text, where)
+
+
 def _too_big(source: str, max_bytes: int) -> InputError:
-    return InputError(source, f"larger than {max_bytes / 2**20:.0f} MiB",
+    return InputError(source, f"larger than {max_bytes / 2**20:.3g} MiB",
                       "raise STORYLENS_MAX_INPUT_MB if it really is one article")
 
 
@@ -192,15 +284,18 @@ def parse_jsonl(text: str, source: str) -> Iterator[RawDocument | Rejection]:
     Lines end at "\\n" only: JSON strings may hold U+2028, U+0085 and other characters that
     `str.splitlines` would also split on. A line that fails in any way rejects that line alone."""
     for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        where = f"{source}:{number}"
-        try:
-            yield record_to_document(json.loads(line), where)
-        except (ValueError, RecursionError) as err:  # RecursionError: '[' * 100000
-            yield Rejection(where, "ingest", f"not a JSON object: {_first_line(err)}")
-        except InputError as err:
-            yield Rejection(where, "ingest", err.cause)
+        if line.strip():
+            yield parse_line(line, f"{source}:{number}")
+
+
+def parse_line(line: str, where: str) -> RawDocument | Rejection:
+    """One JSONL line as a document, or why it is none (`where` names file and line)."""
+    try:
+        return record_to_document(json.loads(line), where)
+    except (ValueError, RecursionError) as err:  # RecursionError: '[' * 100000
+        return Rejection(where, "ingest", f"not a JSON object: {_first_line(err)}")
+    except InputError as err:
+        return Rejection(where, "ingest", err.cause)
 
 
 def parse_records(body: bytes | str, source: str = "request") -> list[RawDocument | Rejection]:
