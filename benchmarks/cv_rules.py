@@ -394,8 +394,9 @@ def choose_cut(rule: str, size: int = 900) -> float:
         print(f"draw {draw}: {len(articles)} articles, reference "
               f"{_scores(articles, gold, [reference_labels(articles)])[0]:.4f}", flush=True)
     mean = np.mean(scores, axis=0)
-    for setting, score in zip(grid, mean, strict=True):
-        print(f"  {rule} at {'none' if setting == NO_SPLIT else setting}: {score:.4f}")
+    for k, (setting, score) in enumerate(zip(grid, mean, strict=True)):
+        draws = " ".join(f"{d[k]:.4f}" for d in scores)
+        print(f"  {rule} at {'none' if setting == NO_SPLIT else setting}: {score:.4f} (draws {draws})")
     best = grid[chosen(list(mean))]
     print(f"[{rule}] chosen on neus-train windows of {size} ({WINDOW_DRAWS} draws): {best} ({max(mean):.4f})")
     return best
