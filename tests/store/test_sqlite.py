@@ -78,6 +78,13 @@ def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> No
         SQLiteStore(path)
 
 
+def test_a_store_in_a_folder_that_does_not_exist_says_so(tmp_path: Path) -> None:
+    # not "is it a storylens database? move it aside": there is nothing to move
+    with pytest.raises(StoreError, match="the folder .*missing does not exist") as raised:
+        SQLiteStore(tmp_path / "missing" / "news.db")
+    assert "move it aside" not in str(raised.value)
+
+
 def test_undated_stories_are_listed(settings) -> None:
     from storylens import api
     from storylens.model import RawDocument

@@ -186,8 +186,7 @@ class SQLiteStore(StoryStateTables):
                 self.db.execute("PRAGMA journal_mode = WAL")
             self._migrate()
         except sqlite3.DatabaseError as err:
-            raise StoreError(f"{self.path}: cannot open the store: {err} "
-                             "(is it a storylens database? move it aside to start afresh)") from err
+            raise StoreError(_cannot_open(self.path, err)) from err
 
     # -- schema ------------------------------------------------------------------------------
     @property
@@ -503,6 +502,16 @@ class SQLiteStore(StoryStateTables):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _cannot_open(path: str, err: sqlite3.DatabaseError) -> str:
+    """Why the store cannot be opened, and what to do: a folder that does not exist is no damaged
+    database, and moving a file aside would not help."""
+    folder = Path(path).parent
+    if path != ":memory:" and not folder.is_dir():
+        return (f"{path}: cannot create the store: the folder {folder} does not exist "
+                "(create it, or point --db / STORYLENS_DB at a file in an existing folder)")
+    return f"{path}: cannot open the store: {err} (is it a storylens database? move it aside to start afresh)"
 
 
 def _storable(text: str) -> str:
