@@ -127,6 +127,16 @@ def test_compare_gives_every_article_its_own_id(tmp_path: Path) -> None:
     assert len(sentences) == len(set(sentences))
 
 
+def test_an_interrupted_ingest_says_what_is_kept_and_how_to_finish(tmp_path: Path, monkeypatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "ingest", interrupted)
+    (tmp_path / "a.txt").write_text(SCRAPE)
+    code, out = run("--db", str(tmp_path / "s.db"), "ingest", str(tmp_path / "a.txt"))
+    assert code != 0 and "is whole and kept; run the same command again to store the rest" in out
+
+
 def test_demo_runs_on_the_bundled_corpus(tmp_path: Path) -> None:
     code, out = run("demo", "--db", str(tmp_path / "demo.db"))
     assert code == 0 and "Stories" in out and "Digest" in out

@@ -158,8 +158,13 @@ def ingest(settings: config.Settings, paths: tuple[str, ...], as_json: bool, out
     than an article, are rejected with the reason; the rest go on. Exit status: 0 when nothing
     was rejected, 3 when some inputs were, 1 when nothing could be stored.
     """
-    with _progress("ingesting", None) as advance:
-        report = api.ingest(paths, settings=settings, progress=advance, outlet=outlet)
+    try:
+        with _progress("ingesting", None) as advance:
+            report = api.ingest(paths, settings=settings, progress=advance, outlet=outlet)
+    except KeyboardInterrupt:
+        err.print(f"interrupted: what was stored in {settings.db} before now is whole and kept; run the same "
+                  "command again to store the rest (nothing is stored twice)")
+        raise
     skipped = [r for r in report.rejected if r.stage == SKIPPED]
     rejected = [r for r in report.rejected if r.stage != SKIPPED]
     if verbose:
