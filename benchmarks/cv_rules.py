@@ -41,6 +41,26 @@ story's own members, so unlike a merge it cannot depend on the size of the windo
 Cuts 0.05-0.40 by 0.025 and "no split", chosen on the other folds; ties: no split, then the lowest
 cut (the fewest splits). `[selected]` is nested selection among the three.
 
+Two more, registered before their one run (issue 13, after (vi) at the cut chosen on neus-train
+broke ECB+: no training set has stories of more than three articles, so none can choose a cut):
+
+- `split-scorer` (vii): no setting. The shipped single pass, then each story of 4+ articles (its
+  latest 200, as (vi)) is cut at the top split of average linkage on (c) over its own members
+  (`split.linkage_parts` into two); a part of fewer than 2 articles keeps the story whole. The
+  two parts stay apart only if the shipped scorer at the shipped threshold (0.25) would not join
+  one to the other: each article of each part is scored as the clusterer scores a candidate,
+  against the other part as the only candidate story (its summed words and names as TF-IDF
+  centroids at the window's document frequencies, its mean headline, its numbers and years, its
+  least similar member headline; margins against the scorer's floors, as for a lone candidate),
+  and the mean of these probabilities over every article of both parts is compared with the
+  threshold: below it, the split stands; at or above, the story stays whole. One level: a story
+  splits into at most two. Reported per fold like `--fixed`.
+- `split-c-pairs` joint (viii): (vi) with one cut chosen for both sets: per fold k, the cut of
+  `SPLIT_GRID` that maximises the mean of ecbplus-dev's and neus-val's BCubed F1 on their other
+  folds (each set's other folds run as one stream), scored on fold k of each set.
+
+Both beside the reference and the shipped pass on the same folds, per fold, mean, worst lead.
+
 `--windows RULE`, RULE the row with the highest worst-fold lead over the reference over both
 sets (ties: the higher mean lead): the reference, the shipped single pass and RULE at its setting chosen on
 neus-val (all of it as one stream) over neus-train windows drawn by story (seeded; 150, 900 and
