@@ -137,6 +137,21 @@ def test_an_interrupted_ingest_says_what_is_kept_and_how_to_finish(tmp_path: Pat
     assert code != 0 and "is whole and kept; run the same command again to store the rest" in out
 
 
+def test_backfill_says_why_it_rejected_inputs(tmp_path: Path, monkeypatch) -> None:
+    import storylens.engine
+    from storylens.engine import LocalEngine
+
+    monkeypatch.setattr(storylens.engine, "DaskEngine", lambda **_: LocalEngine())  # no cluster to start
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "empty.html").write_text("")
+    (folder / "notes.csv").write_text("a,b\n")
+    (folder / "a.txt").write_text(SCRAPE)
+    code, out = run("--db", str(tmp_path / "s.db"), "backfill", str(folder), "--no-analysis")
+    (line,) = [x for x in out.splitlines() if x.startswith("rejected 2: ")]
+    assert "1 articles added" in out and {"1 empty input", "1 not an article file type"} == set(line[12:].split(", "))
+
+
 def test_demo_runs_on_the_bundled_corpus(tmp_path: Path) -> None:
     code, out = run("demo", "--db", str(tmp_path / "demo.db"))
     assert code == 0 and "Stories" in out and "Digest" in out

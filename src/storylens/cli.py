@@ -543,6 +543,8 @@ def backfill(settings: config.Settings, inputs: tuple[str, ...], scheduler: str 
                   f"{report.slices} slices read ({len(report.failed_slices)} failed); "
                   f"other records: {skipped or 'none'}; {len(report.stories_touched)} stories updated, "
                   f"{report.analysed} articles of multi-outlet stories analysed", markup=False)
+    if report.rejected:  # which kinds, as `ingest` says; `storylens ingest --verbose PATH` names each
+        err.print(f"rejected {len(report.rejected)}: {_count_reasons(report.rejected)}", markup=False)
     if report.other_languages:
         left = ", ".join(f"{lang} {n}" for lang, n in report.other_languages.most_common())
         out.print(f"{sum(report.other_languages.values())} articles in other languages left out "
