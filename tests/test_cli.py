@@ -137,7 +137,7 @@ def test_an_interrupted_ingest_says_what_is_kept_and_how_to_finish(tmp_path: Pat
     assert code != 0 and "is whole and kept; run the same command again to store the rest" in out
 
 
-def test_backfill_says_why_it_rejected_inputs(tmp_path: Path, monkeypatch) -> None:
+def test_backfill_says_why_it_rejected_or_skipped_inputs(tmp_path: Path, monkeypatch) -> None:
     import storylens.engine
     from storylens.engine import LocalEngine
 
@@ -148,8 +148,8 @@ def test_backfill_says_why_it_rejected_inputs(tmp_path: Path, monkeypatch) -> No
     (folder / "notes.csv").write_text("a,b\n")
     (folder / "a.txt").write_text(SCRAPE)
     code, out = run("--db", str(tmp_path / "s.db"), "backfill", str(folder), "--no-analysis")
-    (line,) = [x for x in out.splitlines() if x.startswith("rejected 2: ")]
-    assert "1 articles added" in out and {"1 empty input", "1 not an article file type"} == set(line[12:].split(", "))
+    assert "1 articles added, 0 already stored, 1 rejected, 1 skipped" in out
+    assert "skipped 1: 1 not an article file type" in out and "rejected 1: 1 empty input" in out
 
 
 def test_demo_runs_on_the_bundled_corpus(tmp_path: Path) -> None:

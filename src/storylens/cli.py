@@ -531,20 +531,24 @@ def backfill(settings: config.Settings, inputs: tuple[str, ...], scheduler: str 
     for piece, why in report.failed_slices:
         err.print(f"failed slice {piece.key}: {why} (re-run to retry it)", markup=False)
     skipped = ", ".join(f"{n} {kind}" for kind, n in sorted(report.counts.skipped.items()))
+    other_files = [r for r in report.rejected if r.stage == SKIPPED]  # files of other types, as `ingest` says
+    rejected = [r for r in report.rejected if r.stage != SKIPPED]
     if as_json:
         _emit({"added": len(report.added), "already_stored": len(report.already_stored),
-               "rejected": len(report.rejected), "slices": report.slices, "skipped_slices": report.skipped_slices,
+               "rejected": len(rejected), "skipped_files": len(other_files), "slices": report.slices,
+               "skipped_slices": report.skipped_slices,
                "failed_slices": [p.key for p, _ in report.failed_slices], "other_records": dict(report.counts.skipped),
                "stories": len(report.stories_touched), "analysed": report.analysed,
                "other_languages": dict(report.other_languages)})
     else:
         out.print(f"{len(report.added)} articles added, {len(report.already_stored)} already stored, "
-                  f"{len(report.rejected)} rejected; {report.slices - report.skipped_slices} of "
+                  f"{len(rejected)} rejected, {len(other_files)} skipped; {report.slices - report.skipped_slices} of "
                   f"{report.slices} slices read ({len(report.failed_slices)} failed); "
                   f"other records: {skipped or 'none'}; {len(report.stories_touched)} stories updated, "
                   f"{report.analysed} articles of multi-outlet stories analysed", markup=False)
-    if report.rejected:  # which kinds, as `ingest` says; `storylens ingest --verbose PATH` names each
-        err.print(f"rejected {len(report.rejected)}: {_count_reasons(report.rejected)}", markup=False)
+    for label, items in (("skipped", other_files), ("rejected", rejected)):  # as `ingest` says them
+        if items:
+            err.print(f"{label} {len(items)}: {_count_reasons(items)}", markup=False)
     if report.other_languages:
         left = ", ".join(f"{lang} {n}" for lang, n in report.other_languages.most_common())
         out.print(f"{sum(report.other_languages.values())} articles in other languages left out "
