@@ -110,6 +110,19 @@ def test_cluster_with_no_article_fails(tmp_path: Path) -> None:
     assert code == 1 and f"rejected {path}:1" in out
 
 
+@pytest.mark.parametrize("name", ["a.jsonl.gz", "a.jsonl"])
+def test_cluster_reads_jsonl_as_ingest_does(tmp_path: Path, name: str) -> None:
+    import gzip
+
+    rows = [{"id": "1", "title": "Café Renée to close", "text": LIBRARY.replace("library", "café")},
+            {"id": "2", "title": "Eskby timber yard fire", "text": FIRE}]
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode("latin-1")  # not UTF-8
+    (tmp_path / name).write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    code, out = run("cluster", str(tmp_path / name), "--json")
+    lines = [json.loads(x) for x in out.strip().splitlines() if x.startswith("{")]
+    assert code == 0 and [x["id"] for x in lines] == ["1", "2"]
+
+
 def test_compare_gives_every_article_its_own_id(tmp_path: Path) -> None:
     # Two JSONL files both counting from 1, and the same page given twice: sentence ids such as
     # "1:s0" must still name one sentence each.

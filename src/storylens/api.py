@@ -24,7 +24,7 @@ from storylens.clean.outlets import OutletNames
 from storylens.compare import add_sentence_vectors, compare, story_day, to_report
 from storylens.errors import InputError, StoreError, StorylensError
 from storylens.ingest import read_inputs
-from storylens.ingest.files import SKIPPED, parse_jsonl
+from storylens.ingest.files import SKIPPED, read_jsonl
 from storylens.model import Analysis, Article, Comparison, RawDocument, Rejection, Story, content_id
 from storylens.store import SQLiteStore
 from storylens.stories import StoryStream
@@ -298,7 +298,8 @@ def jsonl_articles(path: str | Path, settings: config.Settings | None = None,
     s = _settings(settings)
     if not Path(path).is_file():
         raise InputError(str(path), "no such file", "give a JSONL file of articles")
-    for item in parse_jsonl(Path(path).read_text(encoding="utf-8"), str(path)):
+    # read as `ingest` reads JSONL: gzipped, in another encoding, each record bounded
+    for item in read_jsonl(Path(path), _max_bytes(s)):
         outcome = item if isinstance(item, Rejection) else _record_article(item, s)
         if isinstance(outcome, Article):
             yield outcome
