@@ -91,10 +91,10 @@ from sklearn.feature_extraction import DictVectorizer
 
 from storylens.config import Settings
 from storylens.model import Article
-from storylens.stories.cluster import TermSpace
+from storylens.stories.cluster import OnlineClusterer, TermSpace
 from storylens.stories.scorer import StoryScorer
 from storylens.stories.signals import Signals
-from storylens.stories.split import linkage_parts, member_similarity, split_parts, unit_rows
+from storylens.stories.split import judged_parts, linkage_parts, member_similarity, split_parts, unit_rows
 
 THRESHOLD_GRID = tuple(round(0.1 + 0.025 * i, 3) for i in range(13))  # 0.10 .. 0.40, ties: the lowest
 # (ii) averages in the headline cosine, which sits higher between unrelated headlines than words do
@@ -296,6 +296,25 @@ def split_stories(articles: Sequence[Article], signals: Sequence[Signals], cuts:
     return partitions
 
 
+def judged_splits(articles: Sequence[Article], signals: Sequence[Signals]) -> Partitions:
+    """Rule (vii): each story of the shipped pass split at its top split where the shipped
+    scorer at the shipped threshold would not join the two parts (`split.judged_parts`, the code
+    that ships), document frequencies over the whole window. No setting: one partition."""
+    stories = shipped_pass(articles, signals)
+    clusterer = OnlineClusterer(Settings().story_threshold, scorer=StoryScorer.load())
+    for s in signals:
+        clusterer.observe(s)
+    members: dict[str, list[int]] = {}
+    for position, story in enumerate(stories):
+        members.setdefault(story, []).append(position)
+    labels = [0] * len(articles)
+    for number, positions in enumerate(members.values()):
+        for part, inside in enumerate(judged_parts([signals[i] for i in positions], clusterer)):
+            for i in inside:
+                labels[positions[i]] = number * len(articles) + part
+    return [labels]
+
+
 # Each rule's partitions of a stream, one per setting asked for.
 RULES: dict[str, Callable[[Sequence[Article], Sequence[Signals], Sequence[float]], Partitions]] = {
     "words": lambda articles, signals, grid: [centroid_pass(signals, t, False) for t in grid],
@@ -304,9 +323,10 @@ RULES: dict[str, Callable[[Sequence[Article], Sequence[Signals], Sequence[float]
     "split-c": lambda articles, signals, grid: split_stories(articles, signals, grid, "c"),
     "split-a": lambda articles, signals, grid: split_stories(articles, signals, grid, "a"),
     "split-c-pairs": lambda articles, signals, grid: split_stories(articles, signals, grid, "c", pairs_only=True),
+    "split-scorer": lambda articles, signals, grid: judged_splits(articles, signals),
 }
 GRIDS = {"words": THRESHOLD_GRID, "both": BOTH_GRID, "anchored": CUT_GRID,
-         "split-c": SPLIT_GRID, "split-a": SPLIT_GRID, "split-c-pairs": SPLIT_GRID}
+         "split-c": SPLIT_GRID, "split-a": SPLIT_GRID, "split-c-pairs": SPLIT_GRID, "split-scorer": (0.0,)}
 SPLITS = ("split-c", "split-a", "split-c-pairs")
 
 
@@ -441,3 +461,45 @@ def fixed_setting(rule: str, setting: float, sets: Sequence[str], count: int) ->
         worst = min(r[2] - r[0] for r in rows)
         print(f"{name} [{rule} at {setting}] mean: reference {reference:.4f} shipped {shipped:.4f} "
               f"rule {ruled:.4f} lead {ruled - reference:+.4f}, worst fold {worst:+.4f}", flush=True)
+
+
+def _grid_scores(data: LabelledSet, ids: set[str], rule: str) -> list[float]:
+    articles, signals = data.stream(ids)
+    gold = {a.id: data.gold[a.id] for a in articles}
+    return _scores(articles, gold, RULES[rule](articles, signals, GRIDS[rule]))
+
+
+def joint_setting(rule: str, sets: Sequence[str], count: int) -> None:
+    """Rule (viii): per fold k, the setting of `rule`'s grid with the highest mean over `sets` of
+    BCubed F1 on each set's other folds (run as one stream), scored on fold k of each set beside
+    the reference and the shipped pass; then the setting the whole sets choose the same way (the
+    one that would ship: those whole-set figures are tuned on, the per-fold rows are the prediction)."""
+    data = [LabelledSet(name) for name in sets]
+    folds = [d.folds(count) for d in data]
+    grid = GRIDS[rule]
+    rows: dict[str, list[tuple[float, float, float]]] = {d.name: [] for d in data}
+    for f in range(count):
+        rest = [set().union(*(o for g, o in enumerate(fs) if g != f)) for fs in folds]
+        mean = np.mean([_grid_scores(d, r, rule) for d, r in zip(data, rest, strict=True)], axis=0)
+        k = chosen(list(mean))
+        for d, fs in zip(data, folds, strict=True):
+            articles, signals = d.stream(fs[f])
+            gold = {a.id: d.gold[a.id] for a in articles}
+            reference = _scores(articles, gold, [reference_labels(articles)])[0]
+            shipped = bcubed_f1(gold, _labelled(articles, shipped_pass(articles, signals)))
+            ruled = _scores(articles, gold, RULES[rule](articles, signals, [grid[k]]))[0]
+            rows[d.name].append((reference, shipped, ruled))
+            print(f"{d.name} [{rule} joint] fold {f}: cut {grid[k]} ({mean[k]:.4f} on the other folds) "
+                  f"reference {reference:.4f} shipped {shipped:.4f} rule {ruled:.4f} lead {ruled - reference:+.4f}",
+                  flush=True)
+    for name, scored in rows.items():
+        reference, shipped, ruled = np.mean(scored, axis=0)
+        print(f"{name} [{rule} joint] mean: reference {reference:.4f} shipped {shipped:.4f} rule {ruled:.4f} "
+              f"lead {ruled - reference:+.4f}, worst fold {min(r[2] - r[0] for r in scored):+.4f}, over shipped "
+              f"{ruled - shipped:+.4f} (worst fold {min(r[2] - r[1] for r in scored):+.4f})", flush=True)
+    whole = [_grid_scores(d, set(d.gold), rule) for d in data]
+    mean = np.mean(whole, axis=0)
+    for k, setting in enumerate(grid):
+        print(f"  whole sets at {'none' if setting == NO_SPLIT else setting}: mean {mean[k]:.4f} ("
+              + ", ".join(f"{d.name} {w[k]:.4f}" for d, w in zip(data, whole, strict=True)) + ")")
+    print(f"[{rule} joint] chosen on the whole sets (tuned on): {grid[chosen(list(mean))]} ({max(mean):.4f})")

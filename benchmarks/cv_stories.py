@@ -10,6 +10,8 @@
     python benchmarks/cv_stories.py --windows RULE
     python benchmarks/cv_stories.py --choose-cut split-c-pairs [--window 900]
     python benchmarks/cv_stories.py --fixed split-c-pairs 0.4 [--sets ...]
+    python benchmarks/cv_stories.py --fixed split-scorer 0 [--sets ...]
+    python benchmarks/cv_stories.py --joint split-c-pairs [--sets ecbplus-dev neus-val]
 
 What a figure on the development sets cannot tell is how the scorer does on news it was not
 fitted or thresholded on. Here each set is cut into folds by group, so that no story (NeuS) and no
@@ -511,6 +513,8 @@ def main() -> None:
                         help="the setting of this rule that scores best on neus-train windows (--window)")
     parser.add_argument("--fixed", nargs=2, metavar=("RULE", "SETTING"), default=None,
                         help="score a cv_rules.py rule per fold at one setting chosen elsewhere")
+    parser.add_argument("--joint", choices=("split-c", "split-a", "split-c-pairs"), default=None,
+                        help="per fold, this rule's setting chosen on both sets' other folds at once (cv_rules.py)")
     parser.add_argument("--window", type=int, default=900, help="articles per window of --choose-cut")
     parser.add_argument("--features", nargs="+", metavar="NAME,NAME", default=None,
                         help=f"one or more comma-separated sets of {', '.join(FEATURES)} to fit on, each "
@@ -531,11 +535,13 @@ def main() -> None:
             print_diagnosis(name, diagnose(LabelledSet(name)))
         return
     started = time.perf_counter()
-    if args.centroid or args.split or args.windows or args.choose_cut or args.fixed:
+    if args.centroid or args.split or args.windows or args.choose_cut or args.fixed or args.joint:
         import cv_rules  # imports this module: loaded only when asked for
 
         if args.fixed:
             cv_rules.fixed_setting(args.fixed[0], float(args.fixed[1]), args.sets, args.folds)
+        if args.joint:
+            cv_rules.joint_setting(args.joint, args.sets, args.folds)
         if args.choose_cut:
             cv_rules.choose_cut(args.choose_cut, args.window)
         if args.centroid or args.split:

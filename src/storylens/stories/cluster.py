@@ -165,7 +165,7 @@ class OnlineClusterer:
         if self.merge_threshold >= 1.0 or len(features) < 2:
             return []
         rest = [i for i in range(len(features)) if i != best]
-        probability = self.scorer.probability(self._with_margins(features[rest, :SIMILARITIES]))
+        probability = self.scorer.probability(self.with_margins(features[rest, :SIMILARITIES]))
         return [rest[i] for i in np.flatnonzero(probability >= self.merge_threshold)]
 
     def observe(self, signals: Signals) -> None:
@@ -182,19 +182,11 @@ class OnlineClusterer:
         ids = sorted(s for s in found if self._active(self.stories[s], signals.published))
         if not ids:
             return [], np.zeros((0, len(FEATURES)))
-        named = years(signals.numbers)
-        rows = []
-        for story_id in ids:
-            story = self.stories[story_id]
-            word_centroid, name_centroid = self._centroids(story)
-            shared = len(signals.numbers & story.numbers) / len(signals.numbers) if signals.numbers else 0.0
-            rows.append([cosine(words, word_centroid), cosine(names, name_centroid) if names else 0.0,
-                         float(story.meaning() @ signals.vector), shared, _other_years(named, story.numbers),
-                         self._least_meaning(story, signals.vector),
-                         sum(w * w for t, w in names.items() if t in story.names)])
-        return ids, self._with_margins(np.array(rows, dtype=np.float64))
+        rows = [similarities(signals, words, names, self.stories[s], self._centroids(self.stories[s]),
+                             self._least_meaning(self.stories[s], signals.vector)) for s in ids]
+        return ids, self.with_margins(np.array(rows, dtype=np.float64))
 
-    def _with_margins(self, similarities: np.ndarray) -> np.ndarray:
+    def with_margins(self, similarities: np.ndarray) -> np.ndarray:
         """Append each candidate's lead in words and in meaning over the best other candidate, or
         over what an unrelated story scores when no other candidate comes close (so that a lone
         candidate, common at the start of a stream or in a quiet window, does not lead by its
@@ -391,6 +383,19 @@ class OnlineClusterer:
         if when is None or story.last_seen is None:
             return True
         return abs((when - story.last_seen).total_seconds()) <= self.window_days * 86400
+
+
+def similarities(signals: Signals, words: dict[str, float], names: dict[str, float], story: StoryState,
+                 centroids: tuple[dict[str, float], dict[str, float]], least: float) -> list[float]:
+    """The similarity columns of `scorer.FEATURES` (margins follow) of an article to a story:
+    `words` and `names` are the article's unit TF-IDF vectors, `centroids` the story's, `least`
+    its headline's cosine to the story's least similar recent member. One function, so that a
+    split judged by the scorer (`split.judged_parts`) reads a part as the clusterer reads a story."""
+    shared = len(signals.numbers & story.numbers) / len(signals.numbers) if signals.numbers else 0.0
+    word_centroid, name_centroid = centroids
+    return [cosine(words, word_centroid), cosine(names, name_centroid) if names else 0.0,
+            float(story.meaning() @ signals.vector), shared, _other_years(years(signals.numbers), story.numbers),
+            least, sum(w * w for t, w in names.items() if t in story.names)]
 
 
 def _other_years(named: set[str], story_numbers: set[str]) -> float:

@@ -24,7 +24,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from storylens.stories.cluster import EVICT_EVERY, OnlineClusterer, TermSpace, story_id_for
+from storylens.stories.cluster import (
+    EVICT_EVERY,
+    LEAST_OF,
+    OnlineClusterer,
+    StoryState,
+    TermSpace,
+    similarities,
+    story_id_for,
+)
 from storylens.stories.signals import Signals
 
 if TYPE_CHECKING:
@@ -102,6 +110,72 @@ def split_members(members: Sequence[tuple[Counter[str], Counter[str], np.ndarray
     for position, label in enumerate(labels.tolist()):
         groups.setdefault(label, []).append(position)
     return sorted(groups.values(), key=lambda part: part[0])
+
+
+def top_split(similarity: np.ndarray) -> np.ndarray | None:
+    """Labels (1, 2) of the top split of average linkage over a story's members, or None when
+    the story is too small or a side would hold fewer than `MIN_PART` articles."""
+    from scipy.cluster.hierarchy import fcluster, linkage  # 0.5 s to import: only when a story is split
+    from scipy.spatial.distance import squareform
+
+    if len(similarity) < 2 * MIN_PART:
+        return None
+    distance = np.clip(1.0 - similarity, 0.0, 2.0)
+    np.fill_diagonal(distance, 0.0)
+    labels = np.asarray(fcluster(linkage(squareform(distance, checks=False), method="average"), 2,
+                                 criterion="maxclust"))
+    sizes = Counter(labels.tolist())
+    return labels if len(sizes) == 2 and min(sizes.values()) >= MIN_PART else None
+
+
+def part_state(members: Sequence[Signals]) -> StoryState:
+    """A part of a story as the clusterer keeps a story: summed words, names, numbers, headlines."""
+    state = StoryState(id="part")
+    for signals in members:
+        state.words.update(signals.words)
+        state.names.update(signals.names)
+        state.numbers |= signals.numbers
+        state.vector_sum = signals.vector.astype(np.float64) if state.vector_sum is None \
+            else state.vector_sum + signals.vector
+        state.size += 1
+    return state
+
+
+def join_probabilities(part: Sequence[Signals], other: Sequence[Signals], clusterer: OnlineClusterer) -> np.ndarray:
+    """P(same story) of each article of `part` against `other` as the only candidate story, from
+    the clusterer's scorer on the features it computes for a candidate (document frequencies as
+    the clusterer has counted them; margins against the scorer's floors, as for a lone candidate)."""
+    story = part_state(other)
+    centroids = (clusterer.word_space.vector(story.words), clusterer.name_space.vector(story.names))
+    latest = np.stack([s.vector for s in other[-LEAST_OF:]]).astype(np.float64)
+    rows = [similarities(s, clusterer.word_space.vector(s.words), clusterer.name_space.vector(s.names), story,
+                         centroids, float((latest @ s.vector).min())) for s in part]
+    # one row at a time: each article meets the other part as its lone candidate
+    return np.array([clusterer.scorer.probability(clusterer.with_margins(np.array([row])))[0] for row in rows])
+
+
+def judged_parts(members: Sequence[Signals], clusterer: OnlineClusterer) -> list[list[int]]:
+    """A story's members (arrival order) as parts: the top split of average linkage on the mean
+    of words, names and headline cosines, kept only if the clusterer's own scorer, at its own
+    threshold, would not join one part to the other (the mean probability of every article of
+    each part against the other part falls below the threshold). No cut of its own: whether two
+    groups are one story is the question the scorer was fitted to answer, on stories of any size,
+    while a cut on the linkage was only ever chosen on stories of three (README, issue 13)."""
+    whole = [list(range(len(members)))]
+    if len(members) < 2 * MIN_PART:
+        return whole
+    similarity = member_similarity(unit_rows([m.words for m in members], clusterer.word_space),
+                                   unit_rows([m.names for m in members], clusterer.name_space),
+                                   np.stack([m.vector for m in members]))
+    labels = top_split(similarity)
+    if labels is None:
+        return whole
+    parts = sorted(([i for i, label in enumerate(labels.tolist()) if label == side] for side in (1, 2)),
+                   key=lambda part: part[0])
+    first, second = ([members[i] for i in part] for part in parts)
+    together = np.concatenate([join_probabilities(first, second, clusterer),
+                               join_probabilities(second, first, clusterer)])
+    return whole if float(together.mean()) >= clusterer.threshold else parts
 
 
 def part_story_id(story_id: str, first_article_id: str) -> str:
