@@ -24,7 +24,7 @@ def test_margins_re_floored_equal_margins_taken_over_the_floor() -> None:
     over_zero = OnlineClusterer(scorer=StoryScorer(np.zeros(len(FEATURES)), 0.0, {}))
     over_floor = OnlineClusterer(scorer=StoryScorer(np.zeros(len(FEATURES)), 0.0, {}, floors))
     for rows in (similarities, similarities[:1]):  # several candidates, and a lone one
-        assert np.allclose(with_floors(over_zero._with_margins(rows), floors), over_floor._with_margins(rows))
+        assert np.allclose(with_floors(over_zero.with_margins(rows), floors), over_floor.with_margins(rows))
 
 
 def test_gold_replay_labels_the_true_story_among_the_candidates() -> None:
