@@ -93,6 +93,15 @@ class StoryState:
         assert self.vector_sum is not None
         return self.vector_sum / (np.linalg.norm(self.vector_sum) or 1.0)
 
+    def add(self, signals: Signals) -> None:
+        """Count one more article's words, names, numbers and headline meaning into the story."""
+        self.words.update(signals.words)
+        self.names.update(signals.names)
+        self.numbers |= signals.numbers
+        self.vector_sum = signals.vector.astype(np.float64) if self.vector_sum is None \
+            else self.vector_sum + signals.vector
+        self.size += 1
+
 
 @dataclass
 class Changes:
@@ -212,12 +221,7 @@ class OnlineClusterer:
         if story is None:
             story = self.stories[story_id] = StoryState(id=story_id)
             self._named.add(story_id)
-        story.words.update(signals.words)
-        story.names.update(signals.names)
-        story.numbers |= signals.numbers
-        story.vector_sum = signals.vector.astype(np.float64) if story.vector_sum is None \
-            else story.vector_sum + signals.vector
-        story.size += 1
+        story.add(signals)
         story.touched = self.docs
         story._centroids = story._members = None
         self._touched.add(story_id)

@@ -132,12 +132,7 @@ def part_state(members: Sequence[Signals]) -> StoryState:
     """A part of a story as the clusterer keeps a story: summed words, names, numbers, headlines."""
     state = StoryState(id="part")
     for signals in members:
-        state.words.update(signals.words)
-        state.names.update(signals.names)
-        state.numbers |= signals.numbers
-        state.vector_sum = signals.vector.astype(np.float64) if state.vector_sum is None \
-            else state.vector_sum + signals.vector
-        state.size += 1
+        state.add(signals)
     return state
 
 
