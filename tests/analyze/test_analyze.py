@@ -120,3 +120,15 @@ def test_relative_dates_resolve_against_the_reference_day() -> None:
 def test_absolute_dates_need_no_reference() -> None:
     (found,) = find_dates("The bridge opened on 3 March 2021.", None, dayfirst=True)
     assert found.date == date(2021, 3, 3)
+
+
+def test_an_abbreviation_before_a_comma_does_not_end_the_sentence() -> None:
+    text = ("The bill is not expected to pass the Senate, where Majority Leader Mitch McConnell, R-Ky., has "
+            "vowed to block it. House Speaker Nancy Pelosi, D-Calif., praised the vote.\n\n"
+            ", the top Democrat on the committee, said nothing.")
+    pieces = [text[s.start:s.end] for s in split_sentences(text)]
+    assert pieces[:2] == [
+        "The bill is not expected to pass the Senate, where Majority Leader Mitch McConnell, R-Ky., has vowed "
+        "to block it.", "House Speaker Nancy Pelosi, D-Calif., praised the vote."]
+    assert pieces[2].startswith(", the top Democrat")  # a paragraph is never joined to the one before
+    assert [s.index for s in split_sentences(text)] == [0, 1, 2]

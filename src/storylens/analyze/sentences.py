@@ -17,6 +17,9 @@ from storylens.model import Sentence
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")  # what ends a paragraph: a blank line
+# What no sentence opens with: pysbd ends a sentence at an abbreviation it does not know ("Mitch
+# McConnell, R-Ky., has vowed"), and the piece after it, led by the comma, is the same sentence.
+_CONTINUES = re.compile(r"[,;:)\]}]")
 
 
 _local = threading.local()
@@ -41,7 +44,10 @@ def split_sentences(text: str) -> list[Sentence]:
             start = text.find(piece, cursor, paragraph.end())
             if start < 0:  # pysbd altered the text: fall back to the rest of the paragraph
                 start, piece = cursor, text[cursor : paragraph.end()].strip()
-            sentences.append(Sentence(start, start + len(piece), index=len(sentences)))
+            if _CONTINUES.match(piece) and sentences and sentences[-1].start >= paragraph.start():
+                sentences[-1] = Sentence(sentences[-1].start, start + len(piece), index=sentences[-1].index)
+            else:
+                sentences.append(Sentence(start, start + len(piece), index=len(sentences)))
             cursor = start + len(piece)
     return sentences
 
