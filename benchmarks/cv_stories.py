@@ -12,6 +12,7 @@
     python benchmarks/cv_stories.py --fixed split-c-pairs 0.4 [--sets ...]
     python benchmarks/cv_stories.py --fixed split-scorer 0 [--sets ...]
     python benchmarks/cv_stories.py --joint split-c-pairs [--sets ecbplus-dev neus-val]
+    python benchmarks/cv_stories.py --joint pass-split          (join threshold and cut chosen together)
 
 What a figure on the development sets cannot tell is how the scorer does on news it was not
 fitted or thresholded on. Here each set is cut into folds by group, so that no story (NeuS) and no
@@ -506,14 +507,15 @@ def main() -> None:
                         help="cross-validate these decisions of cv_rules.py")
     parser.add_argument("--split", nargs="+", choices=("split-c", "split-a", "split-c-pairs"), default=None,
                         help="cross-validate these splits of the shipped pass's stories (cv_rules.py)")
-    parser.add_argument("--windows", choices=("words", "both", "anchored", "split-c", "split-a", "split-c-pairs"),
+    parser.add_argument("--windows", choices=("words", "both", "anchored", "split-c", "split-a", "split-c-pairs",
+                                              "pass-split"),
                         default=None,
                         help="the reference, the shipped pass and this decision on neus-train windows")
     parser.add_argument("--choose-cut", choices=("split-c", "split-a", "split-c-pairs"), default=None,
                         help="the setting of this rule that scores best on neus-train windows (--window)")
     parser.add_argument("--fixed", nargs=2, metavar=("RULE", "SETTING"), default=None,
                         help="score a cv_rules.py rule per fold at one setting chosen elsewhere")
-    parser.add_argument("--joint", choices=("split-c", "split-a", "split-c-pairs"), default=None,
+    parser.add_argument("--joint", choices=("split-c", "split-a", "split-c-pairs", "pass-split"), default=None,
                         help="per fold, this rule's setting chosen on both sets' other folds at once (cv_rules.py)")
     parser.add_argument("--window", type=int, default=900, help="articles per window of --choose-cut")
     parser.add_argument("--features", nargs="+", metavar="NAME,NAME", default=None,
