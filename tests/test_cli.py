@@ -38,6 +38,16 @@ def test_clean_fails_when_nothing_could_be_read(tmp_path: Path) -> None:
     assert code == 1
 
 
+def test_analyze_fails_when_nothing_could_be_read_and_not_when_one_file_was(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.html"
+    bad.write_bytes(b"\x00\x01\x02" * 50)
+    good = tmp_path / "good.txt"
+    good.write_text(SCRAPE)
+    code, out = run("analyze", str(bad), "--json")
+    assert code == 1 and "binary" in json.loads(out.strip().splitlines()[-1])["error"]
+    assert run("analyze", str(bad), str(good), "--json")[0] == 0
+
+
 def test_ingest_twice_adds_no_duplicates(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(SCRAPE)
     db = str(tmp_path / "s.db")

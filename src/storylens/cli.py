@@ -463,11 +463,14 @@ def _compare_each(settings: config.Settings, folder: str, fmt: str | None, limit
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one object per input (the contract).")
 @click.pass_obj
 def analyze(settings: config.Settings, files: tuple[str, ...], as_json: bool) -> None:
-    """Sentences, entities, quotes with speakers, and dates of each FILE."""
+    """Sentences, entities, quotes with speakers, and dates of each FILE. Exit status: 0 when at
+    least one file was analysed (each rejected one is reported), 1 when none could be."""
+    done = 0
     for source, outcome in api.analyze_files(files, settings):
         if isinstance(outcome, Rejection):
             _report_rejection(source, outcome, as_json)
             continue
+        done += 1
         if not is_english(outcome.article.lang):
             err.print(f"{source}: {ENGLISH_ONLY}")
         if as_json:
@@ -479,6 +482,8 @@ def analyze(settings: config.Settings, files: tuple[str, ...], as_json: bool) ->
                       f"{len(outcome.dates)} dates, {len(outcome.quotes)} quotes (--json lists them all)", style="dim")
             for q in outcome.quotes:
                 out.print(f"  {q.speaker or '?'}: “{q.text}”")
+    if done == 0:
+        sys.exit(1)  # the contract: non-zero when nothing could be processed, as `clean` does
 
 
 def _analysis_json(source: str, a: Analysis) -> dict[str, Any]:
