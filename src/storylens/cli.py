@@ -595,8 +595,9 @@ def follow(settings: config.Settings, sources: str, once: bool) -> None:
         elif report.not_modified:
             err.print(f"{report.source}: not modified")
         else:
+            unlinked = f", {report.unlinked} listed without a link (not fetched)" if report.unlinked else ""
             err.print(f"{report.source}: {report.listed} listed, {report.fetched} fetched, "
-                      f"{len(report.added)} added, {len(report.rejected)} rejected")
+                      f"{len(report.added)} added, {len(report.rejected)} rejected{unlinked}")
 
     err.print(f"following {len(urls)} sources into {settings.db}" + (" (once)" if once else "; Ctrl-C stops"))
     reports = run_follow(urls, settings, once=once, stop=stop, on_poll=said)

@@ -37,6 +37,7 @@ class PollReport:
     rejected: list[Rejection] = field(default_factory=list)
     not_modified: bool = False
     error: str | None = None
+    unlinked: int = 0  # items the source listed without a link that could be fetched
 
 
 def follow(sources: Iterable[str], settings: config.Settings, once: bool = False,
@@ -82,7 +83,7 @@ def poll(state: SourceState, fetcher: Fetcher, store: SQLiteStore, settings: con
     report = PollReport(state.url)
     state.last_poll = datetime.now()
     try:
-        entries = _listed(state, fetcher)
+        entries = _listed(state, fetcher, report)
         report.not_modified = entries is None
         if entries:
             _fetch_new(entries, fetcher, store, settings, stop, report)
@@ -97,20 +98,21 @@ def poll(state: SourceState, fetcher: Fetcher, store: SQLiteStore, settings: con
     return report
 
 
-def _listed(state: SourceState, fetcher: Fetcher) -> list[Entry] | None:
+def _listed(state: SourceState, fetcher: Fetcher, report: PollReport) -> list[Entry] | None:
     """The entries the source lists now; None when it answered 304 Not Modified."""
     reply = fetcher.get(state.url, accept=FEED_TYPES, etag=state.etag, last_modified=state.last_modified)
     if reply.status == 304:
         return None
     state.etag, state.last_modified = reply.etag, reply.last_modified
-    kind, entries = entries_of(reply.content, reply.content_type, reply.url)
-    state.kind = kind
-    if kind == "sitemap-index":
-        children = entries[:MAX_SITEMAPS]
+    listing = entries_of(reply.content, reply.content_type, reply.url)
+    state.kind, entries, report.unlinked = listing.kind, listing.entries, listing.unlinked
+    if listing.kind == "sitemap-index":
         entries = []
-        for child in children:
+        for child in listing.entries[:MAX_SITEMAPS]:
             child_reply = fetcher.get(child.url, accept=FEED_TYPES)
-            entries += entries_of(child_reply.content, child_reply.content_type, child_reply.url)[1]
+            child_listing = entries_of(child_reply.content, child_reply.content_type, child_reply.url)
+            entries += child_listing.entries
+            report.unlinked += child_listing.unlinked
     return entries
 
 

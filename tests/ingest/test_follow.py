@@ -253,3 +253,16 @@ def test_a_stop_request_ends_the_poll_after_the_article_in_hand(tmp_path: Path, 
     assert fetched == {f"{site.base}/a1"} and state.last_poll is not None
     (resumed,) = follow([site.base + "/feed.xml"], s, once=True)
     assert len(resumed.added) == 1 and site.hits("/a1") == 1 and site.hits("/a3") == 1
+
+
+def test_a_relative_link_is_fetched_and_an_item_without_one_is_counted(tmp_path: Path, site: NewsSite) -> None:
+    publish(site, "/a1", "/news/a2")
+    site.page("/feed.xml", (
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>T</title>"
+        f"<item><title>One</title><link>{site.base}/a1</link></item>"
+        "<item><title>Two</title><link>/news/a2</link></item>"
+        "<item><title>Three</title><description>No link at all</description></item>"
+        "</channel></rss>").encode(), "application/rss+xml")
+    report = follow([site.base + "/feed.xml"], settings_for(tmp_path, site), once=True)[0]
+    assert len(report.added) == 2 and report.unlinked == 1
+    assert site.hits("/news/a2") == 1

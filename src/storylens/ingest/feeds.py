@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, Literal, NamedTuple
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import courlan
 from lxml import etree
@@ -87,35 +87,53 @@ def _safe_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=False)
 
 
-def entries_of(content: bytes, content_type: str, url: str) -> tuple[SourceKind, list[Entry]]:
+class Listing(NamedTuple):
+    """What a source lists: its kind, the links to fetch, and how many of its items gave no link
+    that could be fetched (counted, so that a follower can say what it could not take)."""
+
+    kind: SourceKind
+    entries: list[Entry]
+    unlinked: int = 0
+
+
+def entries_of(content: bytes, content_type: str, url: str) -> Listing:
     """What kind of source answered, and the links it lists (newest first where dated)."""
     head = content[:2048].lstrip().lower()
     if content_type.endswith("json") or head.startswith(b"{"):
-        return "feed", _json_feed(content, url)
+        return Listing("feed", *_json_feed(content, url))
     if b"<urlset" in head or b"<sitemapindex" in head:
         return _sitemap(content, url)
     if content_type.startswith("text/html") or head.startswith((b"<!doctype html", b"<html")):
-        return "page", [Entry(url)]
-    return "feed", _feed(content, url)
+        return Listing("page", [Entry(url)])
+    return Listing("feed", *_feed(content, url))
 
 
-def _feed(content: bytes, url: str) -> list[Entry]:
+def _fetchable(link: str, base: str) -> str | None:
+    """An item's link as an absolute http(s) URL: a relative one ("/news/a1", which some feeds
+    give) is resolved against the feed's own URL, as a browser would; anything else is None."""
+    absolute = urljoin(base, link.strip()) if link.strip() else ""
+    return absolute if absolute.startswith(("http://", "https://")) else None
+
+
+def _feed(content: bytes, url: str) -> tuple[list[Entry], int]:
     import feedparser
 
     parsed = feedparser.parse(content)
     found = []
+    unlinked = 0
     for item in parsed.entries[:MAX_ENTRIES]:
-        link = item.get("link") or ""
-        if not link.startswith(("http://", "https://")):
+        link = _fetchable(item.get("link") or "", url)
+        if link is None:
+            unlinked += 1
             continue
         when = item.get("published_parsed") or item.get("updated_parsed")
         found.append(Entry(link, datetime(*when[:6]) if when else None, item.get("title")))
     if parsed.bozo and not found:  # feedparser reads what it can; nothing usable is an error
         raise InputError(url, f"not a readable feed: {parsed.get('bozo_exception')}")
-    return found
+    return found, unlinked
 
 
-def _json_feed(content: bytes, url: str) -> list[Entry]:
+def _json_feed(content: bytes, url: str) -> tuple[list[Entry], int]:
     """JSON Feed 1.x (jsonfeed.org): feedparser does not read it, and it is a few keys."""
     try:
         data: Any = json.loads(content)
@@ -124,24 +142,30 @@ def _json_feed(content: bytes, url: str) -> list[Entry]:
     if not isinstance(data, dict) or not str(data.get("version", "")).startswith("https://jsonfeed.org/"):
         raise InputError(url, "JSON that is not a JSON Feed (no jsonfeed.org version)")
     found = []
+    unlinked = 0
     for item in (data.get("items") or [])[:MAX_ENTRIES]:
-        if isinstance(item, dict) and str(item.get("url", "")).startswith(("http://", "https://")):
-            published = item.get("date_published")  # RFC 3339 by the spec: year first, never day-first
-            when = parse_date(published, dayfirst=False) if isinstance(published, str) else None
-            found.append(Entry(item["url"], when, item.get("title") if isinstance(item.get("title"), str) else None))
-    return found
+        link = _fetchable(str(item.get("url") or ""), url) if isinstance(item, dict) else None
+        if link is None:
+            unlinked += 1
+            continue
+        published = item.get("date_published")  # RFC 3339 by the spec: year first, never day-first
+        when = parse_date(published, dayfirst=False) if isinstance(published, str) else None
+        found.append(Entry(link, when, item.get("title") if isinstance(item.get("title"), str) else None))
+    return found, unlinked
 
 
-def _sitemap(content: bytes, url: str) -> tuple[SourceKind, list[Entry]]:
+def _sitemap(content: bytes, url: str) -> Listing:
     try:
         root = etree.fromstring(content, _safe_parser())
     except etree.XMLSyntaxError as err:
         raise InputError(url, f"not a valid sitemap: {err}") from err
     kind: SourceKind = "sitemap-index" if root.tag.endswith("sitemapindex") else "sitemap"
     found = []
+    unlinked = 0
     for node in root:
         loc = node.findtext(f"{_SITEMAP_NS}loc") or node.findtext("loc") or ""
-        if not loc.strip().startswith(("http://", "https://")):
+        if not loc.strip().startswith(("http://", "https://")):  # the protocol asks for absolute URLs
+            unlinked += 1
             continue
         when = node.findtext(f"{_NEWS_NS}news/{_NEWS_NS}publication_date") or node.findtext(f"{_SITEMAP_NS}lastmod")
         title = node.findtext(f"{_NEWS_NS}news/{_NEWS_NS}title")
@@ -149,7 +173,7 @@ def _sitemap(content: bytes, url: str) -> tuple[SourceKind, list[Entry]]:
         found.append(Entry(loc.strip(), parse_date(when, dayfirst=False) if when else None, title))
         if len(found) >= MAX_ENTRIES:
             break
-    return kind, found
+    return Listing(kind, found, unlinked)
 
 
 def page_document(fetcher: Fetcher, url: str, listed: Entry | None = None) -> RawDocument | Rejection:
