@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -32,6 +33,8 @@ from storylens.stories.online import Placed, StoredStories, StreamSettings
 from storylens.stories.scorer import StoryScorer
 from storylens.stories.signals import Signals, read_signals
 from storylens.stories.split import BatchSplits
+
+_WORDS = re.compile(r"\w+")
 
 Progress = Callable[[int], None]
 
@@ -413,11 +416,55 @@ def story_comparison(store: SQLiteStore, story: Story, settings: config.Settings
     """A story's comparison report, reading the store only, and the analyses it had to compute
     (with the version to keep each under): the caller decides when to write them, so that a
     reader (the web server) never waits for, nor takes, the store's write lock."""
-    originals = store.articles([a for a in story.article_ids if a not in story.duplicates])
+    edited = copies_that_say_more(store, story.duplicates)
+    left_out = {copy: original for copy, original in story.duplicates.items() if copy not in edited}
+    originals = store.articles([a for a in story.article_ids if a not in left_out])
     analyses, fresh = read_analyses(store, originals, dayfirst=settings.dayfirst)
     report = to_report(compare(originals, settings.align_threshold, analyses, dayfirst=settings.dayfirst))
-    report["duplicates"] = story.duplicates
+    report["duplicates"] = left_out
+    drop_reprinted(report, edited)
     return report, fresh
+
+
+def copies_that_say_more(store: SQLiteStore, duplicates: dict[str, str]) -> dict[str, set[str]]:
+    """The near-copies (article id -> original) that hold a sentence their original does not, each
+    with the sentences it reprints as they stand (as `_sentence_keys`). A wire story an outlet
+    edited ("on Monday" -> "on Sunday", a corrected toll) is still a copy by its shingles, but left
+    out of the comparison its change would never be shown. A copy whose every sentence its
+    original has (reprinted whole, or cut short) adds nothing and stays out."""
+    if not duplicates:
+        return {}
+    texts = {a.id: a.text for a in store.articles(sorted({*duplicates, *duplicates.values()}))}
+    edited = {}
+    for copy, original in duplicates.items():
+        if copy in texts and original in texts:
+            said, source = _sentence_keys(texts[copy]), _sentence_keys(texts[original])
+            if said - source:
+                edited[copy] = said & source
+    return edited
+
+
+def drop_reprinted(report: dict[str, Any], edited: dict[str, set[str]]) -> None:
+    """Take out of a report the discrepancies, quotes and dates an edited copy holds only in the
+    sentences it reprints unchanged: its original already says them, and a wire story reprinted
+    by three outlets would otherwise show every discrepancy with it three times. Its facts stay:
+    that another outlet carries a claim is what consensus counts."""
+    if not edited:
+        return
+    reprinted = {s["id"] for s in report["sentences"]
+                 if s["article"] in edited and " ".join(_WORDS.findall(s["text"].casefold())) in edited[s["article"]]}
+    report["discrepancies"] = [d for d in report["discrepancies"]
+                               if not reprinted & {e["sentence"] for e in d["evidence"]}]
+    report["quotes"] = [q for q in report["quotes"] if q["sentence"] not in reprinted]
+    report["timeline"] = [t for t in report["timeline"] if t["sentence"] not in reprinted]
+
+
+def _sentence_keys(text: str) -> set[str]:
+    """Each sentence as its words only: typography (curly quotes, dashes, spacing), which outlets
+    set in their own style when they reprint a wire story, is no change of what it says."""
+    from storylens.analyze.sentences import split_sentences
+
+    return {" ".join(_WORDS.findall(text[s.start : s.end].casefold())) for s in split_sentences(text)}
 
 
 def stored_analyses(store: SQLiteStore, articles: list[Article], *, dayfirst: bool) -> list[Analysis]:

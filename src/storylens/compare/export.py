@@ -204,7 +204,8 @@ def terminal_lines(v: ReportView, limit: int | None) -> list[Rule | Text]:
     """The report for a terminal (Rich), at most `limit` items a section (None: all), each cut
     section saying how many items it left out and how to see them. Data goes into `Text` as
     plain text, never as Rich markup."""
-    copies = f"; {len(v.copies)} copies of them not compared again" if v.copies else ""
+    copies = f"; {len(v.copies)} {'copy' if len(v.copies) == 1 else 'copies'} of them not compared again" \
+        if v.copies else ""
     lines: list[Rule | Text] = [Rule(), Text(v.title, style="bold"),  # a titled rule would cut a long title
                                 Text(f"{len(v.articles)} articles: " + ", ".join(v.outlets) + copies)]
     lines += _terminal_section("Digest", [_fact_text(f) for f in v.digest], None, "")
