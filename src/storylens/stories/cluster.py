@@ -44,6 +44,11 @@ def story_id_for(article_id: str) -> str:
     return f"s{article_id}"
 
 
+# 1 + log(count) for the counts a document or a story usually holds, computed once (a term's
+# weight is computed for every term of every candidate story, and a table is the same float).
+_SUBLINEAR_TF = {count: 1 + math.log(count) for count in range(1, 256)}
+
+
 class TermSpace:
     """TF-IDF with document frequencies counted over the stream so far."""
 
@@ -61,15 +66,22 @@ class TermSpace:
         return math.log((1 + self.docs) / (1 + self.doc_freq[term])) + 1.0
 
     def vector(self, counts: Counter[str]) -> dict[str, float]:
-        weights = {t: (1 + math.log(c)) * self.idf(t) for t, c in counts.items() if c > 0}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        """Unit weights (1 + log count) * `idf` of the terms counted. Written out rather than
+        through `idf`: it runs for every term of every candidate story, and a call per term was
+        half its cost (the arithmetic is the same, in the same order, float for float)."""
+        log, tf, base, doc_freq = math.log, _SUBLINEAR_TF, 1 + self.docs, self.doc_freq.get
+        weights = {t: (tf.get(c) or 1 + log(c)) * (log(base / (1 + doc_freq(t, 0))) + 1.0)
+                   for t, c in counts.items() if c > 0}
+        norm = math.sqrt(sum([w * w for w in weights.values()])) or 1.0
         return {t: w / norm for t, w in weights.items()}
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """Dot product of two sparse unit vectors, summed over the shorter one in its own order."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+    # Terms missing from `b` are skipped rather than added as 0.0: the same sum (weights are positive).
+    return sum([w * b[t] for t, w in a.items() if t in b], 0.0)
 
 
 @dataclass
