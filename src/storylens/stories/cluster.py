@@ -100,10 +100,26 @@ class StoryState:
     _centroids: tuple[dict[str, float], dict[str, float]] | None = None
     _centroids_at: int = -1  # stream length when `_centroids` were computed
     _members: np.ndarray | None = None  # its latest `LEAST_OF` headline vectors, stacked (a cache)
+    _meaning: np.ndarray | None = None  # `meaning()` (a cache)
+    _years: set[str] | None = None  # `years_named()` (a cache)
 
     def meaning(self) -> np.ndarray:
-        assert self.vector_sum is not None
-        return self.vector_sum / (np.linalg.norm(self.vector_sum) or 1.0)
+        """The unit mean of its headline vectors (kept until the story changes: every candidate
+        story is read this way for every article that proposes it)."""
+        if self._meaning is None:
+            assert self.vector_sum is not None
+            self._meaning = self.vector_sum / (np.linalg.norm(self.vector_sum) or 1.0)
+        return self._meaning
+
+    def years_named(self) -> set[str]:
+        """The years among its numbers (kept until the story changes)."""
+        if self._years is None:
+            self._years = years(self.numbers)
+        return self._years
+
+    def changed(self) -> None:
+        """Forget everything derived from what the story holds: it has just gained articles."""
+        self._centroids = self._members = self._meaning = self._years = None
 
     def add(self, signals: Signals) -> None:
         """Count one more article's words, names, numbers and headline meaning into the story."""
@@ -113,6 +129,7 @@ class StoryState:
         self.vector_sum = signals.vector.astype(np.float64) if self.vector_sum is None \
             else self.vector_sum + signals.vector
         self.size += 1
+        self.changed()
 
 
 @dataclass
@@ -235,7 +252,6 @@ class OnlineClusterer:
             self._named.add(story_id)
         story.add(signals)
         story.touched = self.docs
-        story._centroids = story._members = None
         self._touched.add(story_id)
         for word in signals.words:
             self._postings.setdefault(word, set()).add(story_id)
@@ -263,7 +279,7 @@ class OnlineClusterer:
             into.vector_sum = gone.vector_sum if into.vector_sum is None else into.vector_sum + gone.vector_sum
         into.size += gone.size
         into.touched = max(into.touched, gone.touched)
-        into._centroids = into._members = None
+        into.changed()
         self._touched.add(into_id)
         self._merges.append((gone_id, into_id))
         for row in gone.rows:
@@ -410,13 +426,14 @@ def similarities(signals: Signals, words: dict[str, float], names: dict[str, flo
     shared = len(signals.numbers & story.numbers) / len(signals.numbers) if signals.numbers else 0.0
     word_centroid, name_centroid = centroids
     return [cosine(words, word_centroid), cosine(names, name_centroid) if names else 0.0,
-            float(story.meaning() @ signals.vector), shared, _other_years(years(signals.numbers), story.numbers),
+            float(story.meaning() @ signals.vector), shared, _other_years(signals.numbers, story),
             least, sum(w * w for t, w in names.items() if t in story.names)]
 
 
-def _other_years(named: set[str], story_numbers: set[str]) -> float:
+def _other_years(numbers: frozenset[str], story: StoryState) -> float:
     """Share of the article's years that a story naming years never names (0 when either names none)."""
-    told = years(story_numbers)
+    named = years(numbers) if numbers else set()
+    told = story.years_named()
     if not named or not told:
         return 0.0
     return len(named - told) / len(named)
