@@ -452,7 +452,7 @@ def drop_reprinted(report: dict[str, Any], edited: dict[str, set[str]]) -> None:
     if not edited:
         return
     reprinted = {s["id"] for s in report["sentences"]
-                 if s["article"] in edited and " ".join(_WORDS.findall(s["text"].casefold())) in edited[s["article"]]}
+                 if s["article"] in edited and _said(s["text"]) in edited[s["article"]]}
     report["discrepancies"] = [d for d in report["discrepancies"]
                                if not reprinted & {e["sentence"] for e in d["evidence"]}]
     report["quotes"] = [q for q in report["quotes"] if q["sentence"] not in reprinted]
@@ -460,11 +460,15 @@ def drop_reprinted(report: dict[str, Any], edited: dict[str, set[str]]) -> None:
 
 
 def _sentence_keys(text: str) -> set[str]:
-    """Each sentence as its words only: typography (curly quotes, dashes, spacing), which outlets
-    set in their own style when they reprint a wire story, is no change of what it says."""
     from storylens.analyze.sentences import split_sentences
 
-    return {" ".join(_WORDS.findall(text[s.start : s.end].casefold())) for s in split_sentences(text)}
+    return {_said(s.of(text)) for s in split_sentences(text)}
+
+
+def _said(sentence: str) -> str:
+    """A sentence as its words only: typography (curly quotes, dashes, spacing), which outlets set
+    in their own style when they reprint a wire story, is no change of what it says."""
+    return " ".join(_WORDS.findall(sentence.casefold()))
 
 
 def stored_analyses(store: SQLiteStore, articles: list[Article], *, dayfirst: bool) -> list[Analysis]:
