@@ -43,3 +43,17 @@ def test_an_edited_copy_is_compared_and_a_reprint_is_not(tmp_path: Path) -> None
     # what the copy reprints unchanged is said once, by the original
     copied = [t["sentence"] for t in report["timeline"] if t["sentence"].startswith("edited:")]
     assert copied == ["edited:s0"] and any(t["sentence"] == "wire:s3" for t in report["timeline"])
+
+
+def test_the_story_page_lists_the_edited_copy_once_and_the_reprint_as_a_copy(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from storylens.config import Settings
+    from storylens.serve import create_app
+
+    db = _store(tmp_path)
+    (story,) = api.stories(db=db)
+    page = TestClient(create_app(Settings(db=db)), base_url="http://localhost").get(f"/stories/{story.id}").text
+    articles = page[page.index('id="articles-h"'):]
+    assert articles.count('href="/articles/edited"') == 1 and "an edited copy of" in articles
+    assert articles.count('href="/articles/reprint"') == 1 and "repeats" in articles
