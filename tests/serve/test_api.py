@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -210,3 +211,17 @@ def test_lists_are_kept_until_another_connection_commits(tmp_path, monkeypatch) 
     assert after["total"] == before["total"] + 1
     assert "Ferry runs aground" in client.get("/").text
     assert len(queries) == 4
+
+
+def test_quotes_by_speaker_cite_each_outlet_under_its_own_words(demo: TestClient) -> None:
+    """The demo's bridge story quotes its mayor in three wordings; the page and the API once cited
+    all three outlets under the first one's words."""
+    story = demo.get("/api/stories", params={"q": "collapse"}).json()["stories"][0]
+    quotes = demo.get(f"/api/stories/{story['id']}/quotes").json()
+    said = {(q["article"], " ".join(q["text"].split())) for q in quotes["quotes"]}
+    groups = [v for g in quotes["by_speaker"] for v in g["variants"]]
+    wordings = [w for v in groups for w in [v, *v["wordings"]]]
+    assert any(v["wordings"] for v in groups)
+    assert all((article, " ".join(w["text"].split())) in said for w in wordings for article in w["articles"])
+    page = html.unescape(re.sub(r"<[^>]+>", "", demo.get(f"/stories/{story['id']}").text))
+    assert all(w["text"] in page for w in wordings)

@@ -37,8 +37,29 @@ def test_quote_variants_group_across_outlets() -> None:
                    {"article": "b", "speaker": None, "text": "Something else entirely"}],
     }
     grouped = dict(views.quotes_by_speaker(report))
-    assert [v.outlets for v in grouped["Ann Lee"]] == [["One", "Two"]]
+    assert len(grouped["Ann Lee"]) == 1
     assert list(grouped)[-1] == "Unattributed"
+
+
+def test_each_outlet_is_cited_under_its_own_words() -> None:
+    """Three outlets quoting one statement in three wordings: the group once cited all three under
+    the first outlet's words, putting them in the others' mouths."""
+    report = {
+        "articles": [{"id": "a", "outlet": "One"}, {"id": "b", "outlet": "Two"},
+                     {"id": "c", "outlet": "Three"}, {"id": "d", "outlet": "Four"}],
+        "quotes": [{"article": "a", "speaker": "Ann Lee", "text": "We owe the families an honest account,"},
+                   {"article": "b", "speaker": "Ann Lee", "text": "We owe the families a full and honest account,"},
+                   {"article": "c", "speaker": "Ann Lee", "text": "We owe the families an honest account,"},
+                   {"article": "d", "speaker": "Ann Lee", "text": "We owe the families a full and honest account."}],
+    }
+    [group] = dict(views.quotes_by_speaker(report))["Ann Lee"]
+    assert (group.text, group.outlets) == ("We owe the families an honest account,", ["One", "Three"])
+    [other] = group.wordings
+    assert (other.text, other.outlets, other.articles) == (
+        "We owe the families a full and honest account,", ["Two", "Four"], ["b", "d"])
+    assert [s.text for s in other.segments if s.marks] == ["a full and"]
+    assert views.variant_json(group)["wordings"] == [
+        {"text": other.text, "outlets": ["Two", "Four"], "articles": ["b", "d"]}]
 
 
 def test_sparkline_spans_the_days() -> None:

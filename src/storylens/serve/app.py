@@ -133,7 +133,7 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
     def get_quotes(story_id: str) -> dict[str, Any]:
         report = comparison(story_id)[1]
         return {"quotes": report["quotes"],
-                "by_speaker": [{"speaker": name, "variants": [v.__dict__ for v in variants]}
+                "by_speaker": [{"speaker": name, "variants": [views.variant_json(v) for v in variants]}
                                for name, variants in views.quotes_by_speaker(report)]}
 
     @app.get("/api/stories/{story_id:path}/timeline", tags=["stories"])

@@ -46,10 +46,40 @@ class MatrixRow:
 
 
 @dataclass
-class QuoteVariant:
+class Wording:
+    """One quotation in the words some outlets give it, `segments` marking where it differs from
+    its group's first wording."""
+
     text: str
     outlets: list[str] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+
+
+@dataclass
+class QuoteVariant:
+    """One quotation as several outlets report it: `text`, `outlets` and `articles` are its first
+    wording and the outlets that give it in those words; `wordings` are the other outlets' words.
+    One text cited to every outlet would put words in the mouths of outlets that wrote others."""
+
+    text: str
+    outlets: list[str] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
+    wordings: list[Wording] = field(default_factory=list)
+
+    def add(self, text: str, outlet: str, article: str) -> None:
+        """An outlet's version of this quotation, under the wording it uses."""
+        if _fold(text) == _fold(self.text):
+            if outlet not in self.outlets:
+                self.outlets.append(outlet)
+                self.articles.append(article)
+            return
+        same = next((w for w in self.wordings if _fold(w.text) == _fold(text)), None)
+        if same is None:
+            self.wordings.append(Wording(text, [outlet], [article], word_diff(self.text, text)[1]))
+        elif outlet not in same.outlets:
+            same.outlets.append(outlet)
+            same.articles.append(article)
 
 
 def outlet_names(report: dict[str, Any]) -> dict[str, str]:
@@ -121,7 +151,8 @@ def discrepancy_cards(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def quotes_by_speaker(report: dict[str, Any]) -> list[tuple[str, list[QuoteVariant]]]:
-    """Speakers with their quotations; one quotation reported by several outlets is one variant group."""
+    """Speakers with their quotations; one quotation reported by several outlets is one variant
+    group, each outlet cited under the words it gives."""
     names = outlet_names(report)
     speakers: dict[str, list[QuoteVariant]] = {}
     for q in report.get("quotes", []):
@@ -131,11 +162,16 @@ def quotes_by_speaker(report: dict[str, Any]) -> list[tuple[str, list[QuoteVaria
         match = next((v for v in variants if fuzz.ratio(_fold(v.text), _fold(q["text"])) >= SAME_QUOTE), None)
         if match is None:
             variants.append(QuoteVariant(q["text"], [outlet], [q["article"]]))
-        elif outlet not in match.outlets:
-            match.outlets.append(outlet)
-            match.articles.append(q["article"])
+        else:
+            match.add(q["text"], outlet, q["article"])
     ordered = sorted(speakers.items(), key=lambda kv: (kv[0] == "Unattributed", -len(kv[1]), kv[0]))
     return ordered
+
+
+def variant_json(variant: QuoteVariant) -> dict[str, Any]:
+    """A quotation group as the JSON API gives it (the marks of its wordings are the page's)."""
+    return {"text": variant.text, "outlets": variant.outlets, "articles": variant.articles,
+            "wordings": [{"text": w.text, "outlets": w.outlets, "articles": w.articles} for w in variant.wordings]}
 
 
 def _fold(text: str) -> str:
