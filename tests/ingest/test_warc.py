@@ -7,6 +7,7 @@ import io
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -71,6 +72,28 @@ def test_a_broken_archive_keeps_the_pages_before_the_break(tmp_path: Path) -> No
     assert sum(isinstance(d, RawDocument) for d in found) == 2
     (broken,) = [r for r in found if isinstance(r, Rejection)]
     assert "broken archive" in broken.reason and str(path) in broken.input
+
+
+@pytest.mark.parametrize("gzipped", [True, False])
+def test_an_archive_cut_inside_a_page_stores_no_half_page(tmp_path: Path, gzipped: bool) -> None:
+    """A download that stopped in the middle of a record's page: warcio hands over the bytes it
+    has, and the first half of the article was stored as the whole of it."""
+    path = tmp_path / ("cut.warc.gz" if gzipped else "cut.warc")
+    # words that do not repeat, so that half the gzipped record holds half the page, not all of it
+    long_page = PAGE.format(t="Story 2 " + " ".join(f"w{n * 7919 % 100_003}" for n in range(2_000))).encode()
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=gzipped)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        for n, body in enumerate([PAGE.format(t="Story 0").encode(), PAGE.format(t="Story 1").encode(), long_page]):
+            record = writer.create_warc_record(f"https://news.example/{n}", "response", payload=io.BytesIO(body),
+                                               http_headers=http)
+            writer.write_record(record)
+    third = record_offsets(path)[2]
+    path.write_bytes(path.read_bytes()[: third + (path.stat().st_size - third) // 2])
+    found = list(read_inputs([path], MAX))
+    assert [d.url for d in found if isinstance(d, RawDocument)] == ["https://news.example/0", "https://news.example/1"]
+    (cut,) = [r for r in found if isinstance(r, Rejection)]
+    assert "https://news.example/2" in cut.input and "ends inside this record" in cut.reason
 
 
 def test_slices_by_record_offset_read_each_page_once(tmp_path: Path) -> None:
