@@ -576,6 +576,8 @@ def follow(settings: config.Settings, sources: str, once: bool) -> None:
     Each source is polled every `follow_interval_minutes` (conditional GET; backoff after
     failures); articles it lists are fetched once each, politely (robots.txt, one request at a
     time per host), and ingested into stories. Ctrl-C or SIGTERM stops after the article in hand.
+    Each article rejected is named with the reason. With --once, the exit status is 1 when no
+    source could be polled.
     """
     import signal
     import threading
@@ -598,11 +600,17 @@ def follow(settings: config.Settings, sources: str, once: bool) -> None:
             unlinked = f", {report.unlinked} listed without a link (not fetched)" if report.unlinked else ""
             err.print(f"{report.source}: {report.listed} listed, {report.fetched} fetched, "
                       f"{len(report.added)} added, {len(report.rejected)} rejected{unlinked}")
+            # each page is fetched once: a reason not printed now was never seen (only the store kept it)
+            for r in report.rejected:
+                err.print(f"  rejected {r.input}: {r.reason}")
 
     err.print(f"following {len(urls)} sources into {settings.db}" + (" (once)" if once else "; Ctrl-C stops"))
     reports = run_follow(urls, settings, once=once, stop=stop, on_poll=said)
     added = sum(len(r.added) for r in reports)
-    out.print(f"{len(reports)} polls, {added} articles added, {sum(r.error is not None for r in reports)} failed")
+    failed = sum(r.error is not None for r in reports)
+    out.print(f"{len(reports)} polls, {added} articles added, {failed} failed")
+    if once and reports and failed == len(reports):
+        sys.exit(1)  # nothing could be polled: cron and scripts see it, as every command's exit says
 
 
 @cli.command("sources")

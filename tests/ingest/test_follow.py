@@ -266,3 +266,26 @@ def test_a_relative_link_is_fetched_and_an_item_without_one_is_counted(tmp_path:
     report = follow([site.base + "/feed.xml"], settings_for(tmp_path, site), once=True)[0]
     assert len(report.added) == 2 and report.unlinked == 1
     assert site.hits("/news/a2") == 1
+
+
+def test_the_command_names_each_rejected_article_and_fails_when_no_source_could_be_polled(
+        tmp_path: Path, site: NewsSite) -> None:
+    """A rejected page is fetched once, so its reason was seen only in the store's tables; and a
+    `--once` run where every source failed exited 0, which a cron job read as success."""
+    from click.testing import CliRunner
+
+    from storylens.cli import cli
+
+    publish(site, "/a1")
+    site.page("/notes.txt", b"plain text, not a page", "text/plain")
+    site.page("/feed.xml", rss(site.base, [("/a1", "One", None), ("/notes.txt", "Notes", None)]), "application/rss+xml")
+    sources = tmp_path / "sources.txt"
+    sources.write_text(site.base + "/feed.xml\n")
+    env = {"STORYLENS_ALLOW_PRIVATE_HOSTS": site.hostport, "STORYLENS_FETCH_HOST_DELAY": "0"}
+    db = str(tmp_path / "f.db")
+    polled = CliRunner().invoke(cli, ["--db", db, "follow", str(sources), "--once"], env=env)
+    assert polled.exit_code == 0, polled.output
+    assert f"rejected {site.base}/notes.txt: " in polled.output and "text/plain" in polled.output
+    sources.write_text(site.base + "/missing-feed.xml\n")
+    failed = CliRunner().invoke(cli, ["--db", db, "follow", str(sources), "--once"], env=env)
+    assert failed.exit_code == 1 and "1 failed" in failed.output
