@@ -26,7 +26,7 @@ from storylens.compare import add_sentence_vectors, compare, story_day, to_repor
 from storylens.errors import InputError, StoreError, StorylensError
 from storylens.ingest import read_inputs
 from storylens.ingest.files import SKIPPED, read_jsonl
-from storylens.model import Analysis, Article, Comparison, RawDocument, Rejection, Story, content_id
+from storylens.model import Analysis, Article, Comparison, RawDocument, Rejection, Story, content_id, iso
 from storylens.store import SQLiteStore
 from storylens.stories import StoryStream
 from storylens.stories.online import Placed, StoredStories, StreamSettings
@@ -422,8 +422,23 @@ def story_comparison(store: SQLiteStore, story: Story, settings: config.Settings
     analyses, fresh = read_analyses(store, originals, dayfirst=settings.dayfirst)
     report = to_report(compare(originals, settings.align_threshold, analyses, dayfirst=settings.dayfirst))
     report["duplicates"] = left_out
+    report["copies"] = copies_left_out(store, left_out)
     drop_reprinted(report, edited)
     return report, fresh
+
+
+def copies_left_out(store: SQLiteStore, left_out: dict[str, str]) -> list[dict[str, Any]]:
+    """The reprints a report leaves out, each with its outlet and title: the ids alone hid which
+    outlets ran the copy, so an outlet that only reprinted wire copy vanished from the report."""
+    stored = {a.id: a for a in store.articles(sorted(left_out))}
+    copies: list[dict[str, Any]] = []
+    for copy, original in sorted(left_out.items()):
+        line: dict[str, Any] = {"id": copy, "copy_of": original}
+        if (article := stored.get(copy)) is not None:
+            line |= {"outlet": article.outlet, "input": article.input, "title": article.title,
+                     "published": iso(article.published)}
+        copies.append(line)
+    return copies
 
 
 def copies_that_say_more(store: SQLiteStore, duplicates: dict[str, str]) -> dict[str, set[str]]:

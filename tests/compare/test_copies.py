@@ -57,3 +57,22 @@ def test_the_story_page_lists_the_edited_copy_once_and_the_reprint_as_a_copy(tmp
     articles = page[page.index('id="articles-h"'):]
     assert articles.count('href="/articles/edited"') == 1 and "an edited copy of" in articles
     assert articles.count('href="/articles/reprint"') == 1 and "repeats" in articles
+    assert "an edited copy of <a href=\"/articles/wire\">Meridian Wire</a>" in articles
+
+
+def test_the_report_names_the_outlet_of_each_reprint_it_leaves_out(tmp_path: Path) -> None:
+    """The report listed the reprint by id alone: Valley Post, which ran the wire story, was named
+    nowhere in the report, its exports or the story page."""
+    from storylens.compare import export
+
+    db = _store(tmp_path)
+    (story,) = api.stories(db=db)
+    _, report = api.compare_story(story.id, db=db)
+    (copy,) = report["copies"]
+    assert (copy["id"], copy["copy_of"], copy["outlet"], copy["title"]) == (
+        "reprint", "wire", "Valley Post", "Bridge collapse: 12 hurt")
+    assert "- Valley Post: Bridge collapse: 12 hurt (id reprint): a copy of Meridian Wire (id wire)" \
+        in export.to_markdown(report)
+    assert "Valley Post: Bridge collapse: 12 hurt (reprint): a copy of Meridian Wire (wire)" in export.to_html(report)
+    lines = export.terminal_lines(export.view(report), None)
+    assert any("1 copy of them not compared again (by Valley Post)" in str(line) for line in lines)

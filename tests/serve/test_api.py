@@ -225,3 +225,27 @@ def test_quotes_by_speaker_cite_each_outlet_under_its_own_words(demo: TestClient
     assert all((article, " ".join(w["text"].split())) in said for w in wordings for article in w["articles"])
     page = html.unescape(re.sub(r"<[^>]+>", "", demo.get(f"/stories/{story['id']}").text))
     assert all(w["text"] in page for w in wordings)
+
+
+def test_the_story_page_names_the_outlet_of_each_copy_left_out(demo: TestClient) -> None:
+    """The page listed a reprint as '<id> repeats <id>': the outlet that ran it was named nowhere."""
+    story = demo.get("/api/stories", params={"q": "collapse"}).json()["stories"][0]
+    report = demo.get(f"/api/stories/{story['id']}/comparison").json()
+    assert report["copies"] and all("input" not in c for c in report["copies"])
+    page = demo.get(f"/stories/{story['id']}").text
+    articles = html.unescape(re.sub(r"<[^>]+>", "", page.split('id="articles"', 1)[1]))
+    assert all(c["outlet"] in articles and c["title"] in articles for c in report["copies"])
+    assert set(story["duplicates"]) - {c["id"] for c in report["copies"]}, "the demo's edited copy is compared"
+    assert not any(f"{dup} repeats" in articles for dup in story["duplicates"])
+    # the page counts the story's articles as the list does, the copies left out said apart
+    assert f'<p class="meta">{story["size"]} articles ({len(report["copies"])} reprint' in page
+
+
+def test_an_empty_list_page_says_why_it_is_empty(demo: TestClient) -> None:
+    """A search that matched nothing and a page past the last one both told a user whose store
+    holds stories that there was 'No story yet' and to ingest some."""
+    empty_search = demo.get("/", params={"q": "zzqx-no-such-thing"}).text
+    assert "No story yet" not in empty_search and "No story matches “zzqx-no-such-thing”" in empty_search
+    past_the_end = demo.get("/", params={"page": 999}).text
+    assert "No story yet" not in past_the_end and "No stories on page 999" in past_the_end
+    assert "page=1\">the last page is 1" in past_the_end

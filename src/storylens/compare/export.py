@@ -80,6 +80,17 @@ class TimelineLine:
 
 
 @dataclass(frozen=True)
+class CopyLine:
+    """A reprint left out of the comparison, and the original compared in its place."""
+
+    id: str
+    outlet: str | None  # None where the report predates copies carrying their outlet
+    title: str | None
+    original: str
+    original_outlet: str
+
+
+@dataclass(frozen=True)
 class ReportView:
     """Everything a comparison report shows, in reading order, with outlet names resolved."""
 
@@ -90,7 +101,7 @@ class ReportView:
     differences: list[DifferenceLine]
     quotes: list[QuoteLine]
     timeline: list[TimelineLine]
-    copies: list[tuple[str, str]] = field(default_factory=list)  # (copy id, id of the original compared)
+    copies: list[CopyLine] = field(default_factory=list)
 
     @property
     def outlets(self) -> list[str]:
@@ -130,8 +141,16 @@ def view(report: dict[str, Any], title: str | None = None) -> ReportView:
                 for q in report.get("quotes", [])],
         timeline=[TimelineLine(e["date"], e["text"], outlet.get(article_of(e["sentence"]), ""))
                   for e in report.get("timeline", [])],
-        copies=sorted(report.get("duplicates", {}).items()),
+        copies=_copy_lines(report, outlet),
     )
+
+
+def _copy_lines(report: dict[str, Any], outlet: dict[str, str]) -> list[CopyLine]:
+    """The copies left out, by outlet where the report names them (`copies`), else by id only."""
+    named = report.get("copies") or [{"id": c, "copy_of": o} for c, o in sorted(report.get("duplicates", {}).items())]
+    return [CopyLine(c["id"], outlet_of(c) if c.get("outlet") or c.get("input") else None, c.get("title"),
+                     c["copy_of"], outlet.get(c["copy_of"], c["copy_of"]))
+            for c in named]
 
 
 def _fact_line(fact: dict[str, Any], texts: dict[str, str], outlet: dict[str, str], headlines: set[str]) -> FactLine:
@@ -186,6 +205,12 @@ def _md_sections(v: ReportView) -> list[tuple[str, list[str]]]:
         published = f", {md(a.published)}" if a.published else ""
         return f"- {md(a.outlet)}: {md(a.title or 'untitled')}{published} (id {md(a.id)})"
 
+    def copy(c: CopyLine) -> str:
+        original = f"a copy of {md(c.original_outlet)} (id {md(c.original)}), not compared again"
+        if c.outlet is None:
+            return f"- id {md(c.id)}: {original}"
+        return f"- {md(c.outlet)}: {md(c.title or 'untitled')} (id {md(c.id)}): {original}"
+
     return [
         ("Digest", [fact(f) for f in v.digest]),
         ("Reported by two or more outlets", [fact(f) for f in v.facts if f.kind == "shared"]),
@@ -195,7 +220,7 @@ def _md_sections(v: ReportView) -> list[tuple[str, list[str]]]:
                            for q in v.quotes]),
         ("Timeline", [f"- {md(e.date)}: {md(e.text)} \\[{md(e.outlet)}\\]" for e in v.timeline]),
         ("Articles", [article(a) for a in v.articles]
-         + [f"- id {md(copy)}: a copy of id {md(original)}, not compared again" for copy, original in v.copies]),
+         + [copy(c) for c in v.copies]),
     ]
 
 
@@ -204,8 +229,9 @@ def terminal_lines(v: ReportView, limit: int | None) -> list[Rule | Text]:
     """The report for a terminal (Rich), at most `limit` items a section (None: all), each cut
     section saying how many items it left out and how to see them. Data goes into `Text` as
     plain text, never as Rich markup."""
+    copied_by = sorted({c.outlet for c in v.copies if c.outlet})
     copies = f"; {len(v.copies)} {'copy' if len(v.copies) == 1 else 'copies'} of them not compared again" \
-        if v.copies else ""
+        + (f" (by {', '.join(copied_by)})" if copied_by else "") if v.copies else ""
     lines: list[Rule | Text] = [Rule(), Text(v.title, style="bold"),  # a titled rule would cut a long title
                                 Text(f"{len(v.articles)} articles: " + ", ".join(v.outlets) + copies)]
     lines += _terminal_section("Digest", [_fact_text(f) for f in v.digest], None, "")

@@ -214,7 +214,7 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
         return html("story.html", story=found, report=report, span=_span(found),
                     names=views.outlet_names(report), columns=columns, rows=rows,
                     cards=views.discrepancy_cards(report), speakers=views.quotes_by_speaker(report),
-                    fold=views.FOLD)
+                    copies=views.copies_left_out(report), fold=views.FOLD)
 
     @app.get("/api/sources", tags=["sources"])
     def list_sources() -> dict[str, Any]:
@@ -285,9 +285,11 @@ def _words(value: str | None) -> str | None:
 
 
 def _public_report(report: dict[str, Any]) -> dict[str, Any]:
-    """The report without the server-side input path of each article."""
-    return {**report, "articles": [{k: v for k, v in a.items() if k != "input"}
-                                   for a in report.get("articles", [])]}
+    """The report without the server-side input path of each article (and of each copy left out)."""
+    public = {**report, "articles": [{k: v for k, v in a.items() if k != "input"} for a in report.get("articles", [])]}
+    if "copies" in report:
+        public["copies"] = [{k: v for k, v in c.items() if k != "input"} for c in report["copies"]]
+    return public
 
 
 def _span(story: Story) -> str:

@@ -168,6 +168,14 @@ def quotes_by_speaker(report: dict[str, Any]) -> list[tuple[str, list[QuoteVaria
     return ordered
 
 
+def copies_left_out(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The reprints the comparison left out (not the edited copies it compares), each with its
+    outlet and title where the report names them, and the outlet of the original compared."""
+    names = outlet_names(report)
+    listed = report.get("copies") or [{"id": c, "copy_of": o} for c, o in report.get("duplicates", {}).items()]
+    return [{**c, "original_outlet": names.get(c["copy_of"], "")} for c in listed]
+
+
 def variant_json(variant: QuoteVariant) -> dict[str, Any]:
     """A quotation group as the JSON API gives it (the marks of its wordings are the page's)."""
     return {"text": variant.text, "outlets": variant.outlets, "articles": variant.articles,
