@@ -355,3 +355,22 @@ def test_ingest_rejects_less_than_an_article_with_the_reason(tmp_path: Path) -> 
     assert code == 3 and len(report["added"]) == 1
     assert "too short to be an article without a title" in reasons["one-line.txt"]
     assert reasons["title.jsonl:1"] == "a title with no article text"
+
+
+def test_clean_json_read_back_keeps_its_outlet_and_byline(tmp_path: Path) -> None:
+    """`clean --json` writes `outlet` and `byline`; a record was read with `source` only, so
+    ingesting the command's own output (or POSTing a record with `outlet`) lost both silently."""
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>Ferry strike ends | Coast Herald</title>"
+                    '<meta property="og:site_name" content="Coast Herald"><meta name="author" content="Jane Ord">'
+                    "</head><body><article><h1>Ferry strike ends</h1><p>The ferry strike at Calloway ended on "
+                    "Wednesday after talks.</p><p>Crews return to work on Thursday, the union said.</p>"
+                    "</article></body></html>")
+    code, cleaned = run("clean", str(page), "--json")
+    assert code == 0 and '"outlet": "Coast Herald"' in cleaned and '"byline": "Jane Ord"' in cleaned
+    (tmp_path / "cleaned.jsonl").write_text(cleaned)
+    db = str(tmp_path / "s.db")
+    assert run("--db", db, "ingest", str(tmp_path / "cleaned.jsonl"))[0] == 0
+    with SQLiteStore(db) as store:
+        (article,) = store.articles()
+    assert (article.outlet, article.byline) == ("Coast Herald", "Jane Ord")

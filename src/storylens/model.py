@@ -323,3 +323,4 @@ class RawDocument:
     # A date from outside the page (a WARC record's crawl date, a feed entry's date): the
     # article's date when the page states none.
     date_hint: datetime | None = None
+    byline: str | None = None  # a record's given byline: the article's when the page states none

@@ -56,7 +56,7 @@ def with_metadata(article: Article, doc: RawDocument, names: OutletNames) -> Art
     outlet = names.display(article.outlet, article.url)
     title = strip_site_name(article.title, [article.outlet, outlet], article.url)
     lang = normalize_language(article.lang) or detect_language(f"{title or ''}\n\n{article.text}")
-    article = replace(article, outlet=outlet, lang=lang)
+    article = replace(article, outlet=outlet, lang=lang, byline=article.byline or doc.byline)
     if title == article.title:
         return article
     return replace(article, title=title, id=doc.id or content_id(title, article.text))

@@ -279,7 +279,8 @@ def _suffix_kind(path: Path) -> str | None:
 
 
 def parse_jsonl(text: str, source: str) -> Iterator[RawDocument | Rejection]:
-    """Records `{"id","url","title","text","html","published","source"}`; `html` wins over `text`.
+    """Records `{"id","url","title","text","html","published","source" or "outlet","byline","lang"}`;
+    `html` wins over `text`.
 
     Lines end at "\\n" only: JSON strings may hold U+2028, U+0085 and other characters that
     `str.splitlines` would also split on. A line that fails in any way rejects that line alone."""
@@ -324,8 +325,8 @@ def record_to_document(record: Any, where: str) -> RawDocument:
     as "\\ud800") is repaired to U+FFFD here, so that no later encoder fails on it."""
     if not isinstance(record, dict):
         raise InputError(where, "a JSONL line must be an object")
-    fields = {name: _field(record, name, where) for name in ("html", "text", "title", "url", "source", "lang",
-                                                             "published")}
+    fields = {name: _field(record, name, where) for name in ("html", "text", "title", "url", "source", "outlet",
+                                                             "byline", "lang", "published")}
     kind: InputKind
     if fields["html"] and fields["html"].strip():
         kind, content = "html", fields["html"]
@@ -342,7 +343,10 @@ def record_to_document(record: Any, where: str) -> RawDocument:
         content=content,
         title=fields["title"],
         url=fields["url"],
-        outlet=fields["source"],
+        # `outlet` and `byline` are the names `clean --json` and the API write: read back, its own
+        # output kept neither, without a word (`source` is the evaluation sets' name)
+        outlet=fields["source"] or fields["outlet"],
+        byline=fields["byline"],
         published=(published.strip() or None) if isinstance(published, str) else None,  # read by clean
         id=_record_id(record.get("id"), where),
         lang=fields["lang"],
