@@ -374,3 +374,14 @@ def test_clean_json_read_back_keeps_its_outlet_and_byline(tmp_path: Path) -> Non
     with SQLiteStore(db) as store:
         (article,) = store.articles()
     assert (article.outlet, article.byline) == ("Coast Herald", "Jane Ord")
+
+
+def test_two_output_formats_at_once_are_refused(tmp_path: Path) -> None:
+    """`--json --markdown` printed Markdown (click kept the last flag of one destination), which a
+    script that asked for JSON then failed to parse."""
+    page = tmp_path / "a.txt"
+    page.write_text(SCRAPE)
+    code, out = run("compare", str(page), "--json", "--markdown")
+    assert code == 2 and "give one output format, not --json and --markdown" in out
+    code, out = run("compare", str(page), "--csv")
+    assert code == 0 and out.startswith("kind,fact,outlets")

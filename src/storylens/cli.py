@@ -3,6 +3,7 @@ progress and errors on stderr, a non-zero exit status when nothing could be done
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -52,7 +53,7 @@ def _emit(obj: Any) -> None:
 
 outlet_option = click.option(
     "--outlet", default=None,
-    help="Outlet of the inputs that do not name one (files, JSONL records without `source`).")
+    help="Outlet of the inputs that do not name one (files, JSONL records without `source` or `outlet`).")
 
 PLAIN_PROGRESS_EVERY_S = 10.0  # without a terminal: one progress line at most this often
 
@@ -231,20 +232,32 @@ def _stories_table(found: list[Story]) -> Table:
     return table
 
 
+FORMATS = {"json": "The comparison report as one JSON object.",
+           "markdown": "The whole report as Markdown.",
+           "html": "The whole report as one self-contained HTML page (no scripts, nothing fetched).",
+           "csv": "Facts x outlets as CSV, one row per fact."}
+
+
 def _report_options(command: Any) -> Any:
-    """The output formats and limits that `show` and `compare` share."""
+    """The output formats and limits that `show` and `compare` share. The command gets `fmt`, the
+    one format asked for; two at once are refused (as flags of one destination, click kept the
+    last without a word, and a script asking for `--json --csv` read CSV as JSON)."""
+    @functools.wraps(command)
+    def one_format(*args: Any, **kwargs: Any) -> Any:
+        given = [name for name in FORMATS if kwargs.pop(f"as_{name}")]
+        if len(given) > 1:
+            raise click.UsageError(f"give one output format, not {' and '.join('--' + f for f in given)}")
+        return command(*args, fmt=given[0] if given else None, **kwargs)
+
+    wrapped: Any = one_format
     for decorator in reversed([
-        click.option("--json", "fmt", flag_value="json", help="The comparison report as one JSON object."),
-        click.option("--markdown", "fmt", flag_value="markdown", help="The whole report as Markdown."),
-        click.option("--html", "fmt", flag_value="html",
-                     help="The whole report as one self-contained HTML page (no scripts, nothing fetched)."),
-        click.option("--csv", "fmt", flag_value="csv", help="Facts x outlets as CSV, one row per fact."),
+        *(click.option(f"--{name}", f"as_{name}", is_flag=True, help=text) for name, text in FORMATS.items()),
         click.option("--limit", type=click.IntRange(min=1), default=SHOW_LIMIT, show_default=True,
                      help="Items per section in the terminal; the file formats are always complete."),
         click.option("--all", "show_all", is_flag=True, help="Every fact and every item of every section."),
     ]):
-        command = decorator(command)
-    return command
+        wrapped = decorator(wrapped)
+    return wrapped
 
 
 def _render(report: dict[str, Any], title: str | None, fmt: str | None, limit: int | None) -> None:
