@@ -1,6 +1,6 @@
 """The cluster stage on the development sets (run by hand): articles per second and memory.
 
-    python benchmarks/bench_cluster.py [--runs 3] [--sets neus-val ...]
+    python benchmarks/bench_cluster.py [--runs 3] [--sets neus-val ...] [--against REV]
 
 First `storylens cluster SET --json` itself, `--runs` times in a row: the median wall time
 (start-up and model load included: what the issue's 150 articles/s is about) and the median CPU
@@ -8,21 +8,29 @@ seconds, which a busy machine inflates less than wall time; the runs must give t
 Then, in one fresh process, the stage alone (model loaded before the clock starts) and that
 process' peak memory. The load average is printed beside each set: on a shared 2-core machine,
 the figures mean little without it. Sets missing from ../shared/data/cluster are skipped.
+
+`--against REV` times a git revision's `src` too (exported to a temporary folder), its runs
+alternating with the working tree's so that both meet the same load, and says whether the two
+gave the same stories: how a speed change is measured on a shared machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import resource
 import statistics
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cluster"
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "cluster"
 SETS = ("basil-dev", "ecbplus-dev", "neus-val", "neus-train")
 
 CHILD = """
@@ -41,38 +49,66 @@ print(json.dumps({"articles": len(labels), "stories": len(set(s for _, s in labe
 """
 
 
-def cli_run(path: Path) -> tuple[float, float, str]:
+def cli_run(path: Path, env: dict[str, str]) -> tuple[float, float, str]:
     """Wall seconds, CPU seconds (user + system) and output of one `storylens cluster` run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "storylens", "cluster", str(path), "--json"],
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True, check=True, env=env)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, run.stdout
+
+
+def revision_env(rev: str, folder: str) -> dict[str, str]:
+    """An environment whose `storylens` is revision `rev`'s `src`, exported into `folder`
+    (PYTHONPATH comes before the editable install's path)."""
+    archive = subprocess.run(["git", "archive", rev, "src"], cwd=ROOT, capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return {**os.environ, "PYTHONPATH": str(Path(folder) / "src")}
+
+
+def row(name: str, runs: list[tuple[float, float, str]], stage: dict, load: float) -> str:
+    wall, cpu = statistics.median(w for w, _, _ in runs), statistics.median(c for _, c, _ in runs)
+    return (f"{name:20} {stage['articles']:>8} {stage['stories']:>7} {stage['articles'] / wall:>9.0f} {wall:>6.2f} "
+            f"{cpu:>6.2f} {stage['articles'] / stage['stage']:>11.0f} {stage['peak_mib']:>8.0f}  "
+            f"{load:.1f} -> {os.getloadavg()[0]:.1f}")
+
+
+def measure(name: str, path: Path, trees: dict[str, dict[str, str]], runs: int) -> None:
+    """`runs` CLI runs of each tree, alternating, then the stage alone once in each."""
+    load = os.getloadavg()[0]
+    done: dict[str, list[tuple[float, float, str]]] = {label: [] for label in trees}
+    for _ in range(runs):
+        for label, env in trees.items():
+            done[label].append(cli_run(path, env))
+    for label, found in done.items():
+        if len({out for _, _, out in found}) != 1:
+            raise SystemExit(f"{name}{label}: the {runs} runs gave different stories")
+    for label, env in trees.items():
+        stage = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True,
+                               check=True, env=env)
+        print(row(name + label, done[label], json.loads(stage.stdout.strip().splitlines()[-1]), load), flush=True)
+    if len({found[0][2] for found in done.values()}) > 1:
+        print(f"{name}: the revisions gave different stories", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="CLI runs per set (the median is shown)")
     parser.add_argument("--sets", nargs="+", default=SETS, choices=SETS, help="which sets (default: all)")
+    parser.add_argument("--against", metavar="REV", help="also time this git revision, run alternately")
     args = parser.parse_args()
-    print(f"{'set':12} {'articles':>8} {'stories':>7} {'CLI art/s':>9} {'CLI s':>6} {'CPU s':>6} "
-          f"{'stage art/s':>11} {'peak MiB':>8}  load average")
-    for name in args.sets:
-        path = DATA / f"{name}.articles.jsonl"
-        if not path.exists():
-            continue
-        load = os.getloadavg()[0]
-        runs = [cli_run(path) for _ in range(args.runs)]
-        if len({out for _, _, out in runs}) != 1:
-            raise SystemExit(f"{name}: the {args.runs} runs gave different stories")
-        wall, cpu = statistics.median(w for w, _, _ in runs), statistics.median(c for _, c, _ in runs)
-        stage = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, check=True)
-        r = json.loads(stage.stdout.strip().splitlines()[-1])
-        print(f"{name:12} {r['articles']:>8} {r['stories']:>7} {r['articles'] / wall:>9.0f} {wall:>6.2f} {cpu:>6.2f} "
-              f"{r['articles'] / r['stage']:>11.0f} {r['peak_mib']:>8.0f}  {load:.1f} -> {os.getloadavg()[0]:.1f}",
-              flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench-cluster-") as folder:
+        trees = {f" @{args.against}": revision_env(args.against, folder)} if args.against else {}
+        trees[""] = dict(os.environ)  # the working tree, after the revision it is measured against
+        print(f"{'set':20} {'articles':>8} {'stories':>7} {'CLI art/s':>9} {'CLI s':>6} {'CPU s':>6} "
+              f"{'stage art/s':>11} {'peak MiB':>8}  load average")
+        for name in args.sets:
+            path = DATA / f"{name}.articles.jsonl"
+            if path.exists():
+                measure(name, path, trees, args.runs)
 
 
 if __name__ == "__main__":
