@@ -3,6 +3,8 @@ typed fields, the same isolation, the same minimum article."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 
 from storylens.config import Settings
@@ -31,3 +33,19 @@ def test_less_than_an_article_is_rejected_like_in_a_file(hostile_store: Settings
     assert reasons == {"request[0]": "a title with no article text",
                        "request[1]": "'id' must be a string or a whole number, not true/false"}
     assert len(body["added"]) == 1
+
+
+def test_a_record_that_is_no_object_is_named_as_a_record_with_an_outlet_kept(tmp_path: Path) -> None:
+    """A POSTed list's element was refused as 'a JSONL line', which the client never sent; and its
+    'outlet' field, the name the API itself writes, was dropped without a word."""
+    records = (b'[5, {"title": "Marrowby quay reopens", "outlet": "Harbour Gazette",'
+               b' "text": "The Marrowby quay reopened on Monday after the crane inquiry, the port said."}]')
+    settings = Settings(db=str(tmp_path / "post.db"), serve_token="t0ken")
+    status, body = post(settings, records)
+    assert status == 201
+    (rejected,) = body["rejected"]
+    assert rejected["input"] == "request[0]" and "JSONL" not in rejected["reason"]
+    assert "a record must be a JSON object" in rejected["reason"] and "not a number" in rejected["reason"]
+    (added,) = body["added"]
+    client = TestClient(create_app(settings), base_url="http://localhost")
+    assert client.get(f"/api/articles/{added}").json()["outlet"] == "Harbour Gazette"

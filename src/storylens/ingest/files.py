@@ -324,7 +324,8 @@ def record_to_document(record: Any, where: str) -> RawDocument:
     turned into the text "True". Text that JSON escapes cannot make valid (a lone surrogate such
     as "\\ud800") is repaired to U+FFFD here, so that no later encoder fails on it."""
     if not isinstance(record, dict):
-        raise InputError(where, "a JSONL line must be an object")
+        raise InputError(where, f"a record must be a JSON object (one a line, or a list of them), "
+                         f"not {_json_type(record)}")
     fields = {name: _field(record, name, where) for name in ("html", "text", "title", "url", "source", "outlet",
                                                              "byline", "lang", "published")}
     kind: InputKind
@@ -373,7 +374,8 @@ def _record_id(value: Any, where: str) -> str | None:
 
 
 def _json_type(value: Any) -> str:
-    names = {bool: "true/false", int: "a number", float: "a decimal number", list: "a list", dict: "an object"}
+    names = {bool: "true/false", int: "a number", float: "a decimal number", list: "a list", dict: "an object",
+             str: "a string", type(None): "null"}
     return names.get(type(value), type(value).__name__)
 
 
