@@ -376,7 +376,7 @@ def compare_files(paths: Iterable[str | Path], settings: config.Settings | None 
     s = _settings(settings)
     articles = articles_from_files(paths, s, outlet)
     if not articles:
-        raise StorylensError("nothing to compare: give two or more article files")
+        raise StorylensError("nothing to compare: no article could be read from the files given")
     return compare(articles, s.align_threshold, dayfirst=s.dayfirst)
 
 

@@ -136,3 +136,11 @@ def test_terminal_lines_say_what_each_cut_section_leaves_out() -> None:
     every = [line.plain for line in export.terminal_lines(export.view(_report(), "Bridge"), None)
              if hasattr(line, "plain")]
     assert "Every fact" in every and not any("more" in line for line in every)
+
+
+def test_a_one_article_report_counts_one_article() -> None:
+    report = _report()
+    report["articles"] = report["articles"][:1]
+    assert "\n1 article: " in export.to_markdown(report)
+    assert any(str(line).startswith("1 article: ") for line in export.terminal_lines(export.view(report), None))
+    assert "\n2 articles: " in export.to_markdown(_report())

@@ -185,7 +185,7 @@ def _md_cites(fact: FactLine) -> str:
 def to_markdown(report: dict[str, Any], title: str | None = None) -> str:
     """The whole report as Markdown: digest, every fact, differences, quotes, timeline, sources."""
     v = view(report, title)
-    lines = [f"# {md(v.title)}", "", f"{len(v.articles)} articles: {md(', '.join(v.outlets))}.", ""]
+    lines = [f"# {md(v.title)}", "", f"{articles_count(len(v.articles))}: {md(', '.join(v.outlets))}.", ""]
     for heading, items in _md_sections(v):
         if items:
             lines += [f"## {heading}", "", *items, ""]
@@ -233,7 +233,7 @@ def terminal_lines(v: ReportView, limit: int | None) -> list[Rule | Text]:
     copies = f"; {len(v.copies)} {'copy' if len(v.copies) == 1 else 'copies'} of them not compared again" \
         + (f" (by {', '.join(copied_by)})" if copied_by else "") if v.copies else ""
     lines: list[Rule | Text] = [Rule(), Text(v.title, style="bold"),  # a titled rule would cut a long title
-                                Text(f"{len(v.articles)} articles: " + ", ".join(v.outlets) + copies)]
+                                Text(f"{articles_count(len(v.articles))}: " + ", ".join(v.outlets) + copies)]
     lines += _terminal_section("Digest", [_fact_text(f) for f in v.digest], None, "")
     if limit is not None and len(v.facts) > len(v.digest):
         lines.append(Text(f"  a digest of {len(v.digest)} of {len(v.facts)} facts; --all lists every fact",
@@ -298,3 +298,6 @@ def facts_csv(report: dict[str, Any]) -> str:
         writer.writerow([f.kind, _cell(f.text), len(f.outlets), *(_cell(f.by_outlet.get(o, "")) for o in v.outlets)])
     return buffer.getvalue()
 
+
+def articles_count(n: int) -> str:
+    return f"{n} article" if n == 1 else f"{n} articles"
