@@ -77,3 +77,19 @@ def test_marked_paragraphs_keep_the_text_and_mark_quotes() -> None:
     assert "".join(s.text for p in paragraphs for s in p) == text.replace("\n\n", "")
     assert any("quote" in s.marks and "rebuild" in s.text for s in paragraphs[1])
     assert any(m.startswith("ent-person") for p in paragraphs for s in p for m in s.marks)
+
+
+def test_a_fact_row_says_what_its_outlets_tell_differently() -> None:
+    report = {
+        "articles": [{"id": "a", "outlet": "One"}, {"id": "b", "outlet": "Two"}],
+        "sentences": [{"id": "a:s0", "article": "a", "text": "Twelve people were hurt."},
+                      {"id": "b:s0", "article": "b", "text": "Fourteen people were hurt."},
+                      {"id": "a:s1", "article": "a", "text": "The bridge fell."},
+                      {"id": "b:s1", "article": "b", "text": "The bridge gave way."}],
+        "facts": [{"kind": "shared", "sentences": ["a:s0", "b:s0"]}, {"kind": "shared", "sentences": ["a:s1", "b:s1"]}],
+        "discrepancies": [{"kind": "number",
+                           "values": [{"article": "a", "text": "Twelve"}, {"article": "b", "text": "Fourteen"}],
+                           "evidence": [{"sentence": "a:s0"}, {"sentence": "b:s0"}]}],
+    }
+    _, rows = views.coverage_matrix(report)
+    assert [r.differs for r in rows] == [["Twelve / Fourteen"], []]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -43,6 +44,7 @@ class MatrixRow:
     cells: list[bool]
     sentence: str
     headline: bool = False  # the row's sentence is an outlet's headline, not a sentence of its body
+    differs: list[str] = field(default_factory=list)  # what its outlets tell differently ("12 / fourteen")
 
 
 @dataclass
@@ -104,8 +106,29 @@ def coverage_matrix(report: dict[str, Any]) -> tuple[list[str], list[MatrixRow]]
         counts[kind] += 1
         reporting = {names.get(r["article"]) for r in refs}
         rows.append(MatrixRow(text=refs[0]["text"], kind=kind, cells=[c in reporting for c in columns],
-                              sentence=refs[0]["id"], headline=bool(refs[0].get("headline"))))
+                              sentence=refs[0]["id"], headline=bool(refs[0].get("headline")),
+                              differs=differences_within(fact, report, sentences)))
     return columns, rows
+
+
+def differences_within(fact: dict[str, Any], report: dict[str, Any], sentences: dict[str, dict[str, Any]]
+                       ) -> list[str]:
+    """What the outlets of a fact tell differently: each discrepancy one of whose sentences is in
+    the fact, between outlets the fact ticks. A row shows one outlet's sentence and ticks every
+    outlet of the fact, so without this an outlet would be shown reporting a figure it
+    contradicts ("Fourteen people were injured" ticked for an outlet whose headline says 12).
+    Wordings of a quotation are left to "Who said what", which shows each outlet's."""
+    def articles(ids: Iterable[str]) -> set[str]:
+        return {sentences[i]["article"] for i in ids if i in sentences}
+
+    members = set(fact["sentences"])
+    found = []
+    for d in report.get("discrepancies", []):
+        evidence = [e["sentence"] for e in d.get("evidence", [])]
+        if d["kind"] != "quote_wording" and members & set(evidence) and len(articles(evidence)) >= 2 \
+                and articles(evidence) <= articles(members):
+            found.append(" / ".join(v["text"] for v in d["values"]))
+    return found
 
 
 def word_diff(left: str, right: str) -> tuple[list[Segment], list[Segment]]:
