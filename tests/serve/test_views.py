@@ -93,3 +93,17 @@ def test_a_fact_row_says_what_its_outlets_tell_differently() -> None:
     }
     _, rows = views.coverage_matrix(report)
     assert [r.differs for r in rows] == [["Twelve / Fourteen"], []]
+
+
+def test_a_fact_another_fact_holds_whole_is_one_row() -> None:
+    report = {
+        "articles": [{"id": "a", "outlet": "One"}, {"id": "b", "outlet": "Two"}, {"id": "c", "outlet": "Three"}],
+        "sentences": [{"id": "a:s0", "article": "a", "text": "The bridge fell."},
+                      {"id": "b:s0", "article": "b", "text": "The bridge gave way."},
+                      {"id": "c:headline", "article": "c", "text": "Bridge falls", "headline": True}],
+        "facts": [{"kind": "shared", "sentences": ["a:s0", "b:s0", "c:headline"]},
+                  {"kind": "shared", "sentences": ["a:s0", "b:s0"]}],
+    }
+    _, rows = views.coverage_matrix(report)
+    assert [(r.text, r.cells) for r in rows] == [("The bridge fell.", [True, True, True])]
+    assert rows[0].headlines == [None, None, "Bridge falls"]  # Three is ticked through its headline only

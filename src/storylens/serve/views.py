@@ -45,6 +45,7 @@ class MatrixRow:
     sentence: str
     headline: bool = False  # the row's sentence is an outlet's headline, not a sentence of its body
     differs: list[str] = field(default_factory=list)  # what its outlets tell differently ("12 / fourteen")
+    headlines: list[str | None] = field(default_factory=list)  # per column: the headline, where only it matched
 
 
 @dataclass
@@ -96,7 +97,7 @@ def coverage_matrix(report: dict[str, Any]) -> tuple[list[str], list[MatrixRow]]
     sentences = {s["id"]: s for s in report.get("sentences", [])}
     rows: list[MatrixRow] = []
     counts: Counter[str] = Counter()
-    for fact in report.get("facts", []):
+    for fact in without_contained(report.get("facts", [])):
         kind = fact["kind"]
         if counts[kind] >= (MAX_SHARED_ROWS if kind == "shared" else MAX_SINGLE_ROWS):
             continue
@@ -105,10 +106,21 @@ def coverage_matrix(report: dict[str, Any]) -> tuple[list[str], list[MatrixRow]]
             continue
         counts[kind] += 1
         reporting = {names.get(r["article"]) for r in refs}
+        in_body = {names.get(r["article"]) for r in refs if not r.get("headline")}
+        headline_of = {names.get(r["article"]): r["text"] for r in refs if r.get("headline")}
         rows.append(MatrixRow(text=refs[0]["text"], kind=kind, cells=[c in reporting for c in columns],
                               sentence=refs[0]["id"], headline=bool(refs[0].get("headline")),
-                              differs=differences_within(fact, report, sentences)))
+                              differs=differences_within(fact, report, sentences),
+                              headlines=[None if c in in_body else headline_of.get(c) for c in columns]))
     return columns, rows
+
+
+def without_contained(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The facts, less any whose sentences another fact holds too: a headline's fact takes the
+    body sentences it matches, which may also be a fact of their own, and the same sentence would
+    show as two rows, one of them ticking fewer outlets. The report keeps both (its contract)."""
+    held = [frozenset(f["sentences"]) for f in facts]
+    return [f for f, own in zip(facts, held, strict=True) if not any(own < other for other in held)]
 
 
 def differences_within(fact: dict[str, Any], report: dict[str, Any], sentences: dict[str, dict[str, Any]]
