@@ -65,7 +65,10 @@ def revision_env(rev: str, folder: str) -> dict[str, str]:
     (PYTHONPATH comes before the editable install's path)."""
     archive = subprocess.run(["git", "archive", rev, "src"], cwd=ROOT, capture_output=True, check=True).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(folder, filter="data")
+        if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
+            tar.extractall(folder, filter="data")
+        else:  # our own git's archive of src: nothing outside `folder`
+            tar.extractall(folder)
     return {**os.environ, "PYTHONPATH": str(Path(folder) / "src")}
 
 
