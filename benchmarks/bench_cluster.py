@@ -10,8 +10,9 @@ process' peak memory. The load average is printed beside each set: on a shared 2
 the figures mean little without it. Sets missing from ../shared/data/cluster are skipped.
 
 `--against REV` times a git revision's `src` too (exported to a temporary folder), its runs
-alternating with the working tree's so that both meet the same load, and says whether the two
-gave the same stories: how a speed change is measured on a shared machine.
+alternating with the working tree's so that both meet the same load (the stage alone then runs
+`--runs` times as well, the median shown), and says whether the two gave the same stories: how a
+speed change is measured on a shared machine.
 """
 
 from __future__ import annotations
@@ -72,27 +73,40 @@ def revision_env(rev: str, folder: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(Path(folder) / "src")}
 
 
-def row(name: str, runs: list[tuple[float, float, str]], stage: dict, load: float) -> str:
+def stage_run(path: Path, env: dict[str, str]) -> dict:
+    """The stage alone, in a fresh process: articles, stories, seconds and peak memory."""
+    run = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, check=True, env=env)
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def row(name: str, runs: list[tuple[float, float, str]], stages: list[dict], load: float) -> str:
     wall, cpu = statistics.median(w for w, _, _ in runs), statistics.median(c for _, c, _ in runs)
-    return (f"{name:20} {stage['articles']:>8} {stage['stories']:>7} {stage['articles'] / wall:>9.0f} {wall:>6.2f} "
-            f"{cpu:>6.2f} {stage['articles'] / stage['stage']:>11.0f} {stage['peak_mib']:>8.0f}  "
-            f"{load:.1f} -> {os.getloadavg()[0]:.1f}")
+    stage, peak, first = statistics.median(r["stage"] for r in stages), max(r["peak_mib"] for r in stages), stages[0]
+    return (f"{name:20} {first['articles']:>8} {first['stories']:>7} {first['articles'] / wall:>9.0f} {wall:>6.2f} "
+            f"{cpu:>6.2f} {first['articles'] / stage:>11.0f} {peak:>8.0f}  {load:.1f} -> {os.getloadavg()[0]:.1f}")
+
+
+def alternating(trees: dict[str, dict[str, str]], rounds: int) -> list[tuple[str, dict[str, str]]]:
+    """Each tree once a round, the order reversed every other round (ABBA), so that a load
+    rising or falling through the runs weighs on both alike."""
+    order = list(trees.items())
+    return [tree for n in range(rounds) for tree in (order if n % 2 == 0 else order[::-1])]
 
 
 def measure(name: str, path: Path, trees: dict[str, dict[str, str]], runs: int) -> None:
-    """`runs` CLI runs of each tree, alternating, then the stage alone once in each."""
+    """`runs` CLI runs of each tree, then the stage alone (once, or `runs` times when comparing)."""
     load = os.getloadavg()[0]
     done: dict[str, list[tuple[float, float, str]]] = {label: [] for label in trees}
-    for _ in range(runs):
-        for label, env in trees.items():
-            done[label].append(cli_run(path, env))
+    stages: dict[str, list[dict]] = {label: [] for label in trees}
+    for label, env in alternating(trees, runs):
+        done[label].append(cli_run(path, env))
     for label, found in done.items():
         if len({out for _, _, out in found}) != 1:
             raise SystemExit(f"{name}{label}: the {runs} runs gave different stories")
-    for label, env in trees.items():
-        stage = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True,
-                               check=True, env=env)
-        print(row(name + label, done[label], json.loads(stage.stdout.strip().splitlines()[-1]), load), flush=True)
+    for label, env in alternating(trees, runs if len(trees) > 1 else 1):
+        stages[label].append(stage_run(path, env))
+    for label in trees:
+        print(row(name + label, done[label], stages[label], load), flush=True)
     if len({found[0][2] for found in done.values()}) > 1:
         print(f"{name}: the revisions gave different stories", flush=True)
 
