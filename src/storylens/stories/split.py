@@ -18,7 +18,6 @@ off, it costs its recall. A member left alone rejoins the part it is most simila
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -41,12 +40,6 @@ if TYPE_CHECKING:
 
 SPLIT_MEMBERS = 200  # a story's latest members looked at: the matrix of their similarities stays small
 MIN_PART = 2  # articles a part needs to stand as a story of its own
-
-
-def _import_scipy() -> None:
-    """What the split reads with: scipy's sparse matrices and hierarchical clustering."""
-    import scipy.sparse  # noqa: F401
-    from scipy.cluster import hierarchy  # noqa: F401
 
 
 def unit_rows(terms: Sequence[Counter[str]], space: TermSpace) -> sp.csr_matrix:
@@ -202,11 +195,6 @@ class BatchSplits:
         self.final: dict[str, str] = {}  # article id -> story id after its story was split (or kept whole)
         self._given: set[str] = set()
         self._added = 0
-        # scipy's clustering and sparse matrices take a quarter of a second to import, paid when
-        # the first story is split, mostly at the end of the run with nothing left to overlap it.
-        # Imported on another thread while the stream is read, they cost only a share of a core
-        # the encoder and the clusterer leave idle (Python imports are safe from any thread).
-        threading.Thread(target=_import_scipy, name="storylens-split-imports", daemon=True).start()
 
     def add(self, article_id: str, story_id: str, signals: Signals) -> None:
         """Keep a member as decided (`StoryStream.joined`); forgotten stories are split now and then."""
