@@ -285,7 +285,17 @@ def test_the_command_names_each_rejected_article_and_fails_when_no_source_could_
     db = str(tmp_path / "f.db")
     polled = CliRunner().invoke(cli, ["--db", db, "follow", str(sources), "--once"], env=env)
     assert polled.exit_code == 0, polled.output
-    assert f"rejected {site.base}/notes.txt: " in polled.output and "text/plain" in polled.output
+    assert f"rejected {site.base}/notes.txt: " in polled.output and "5 words" in polled.output  # too short
     sources.write_text(site.base + "/missing-feed.xml\n")
     failed = CliRunner().invoke(cli, ["--db", db, "follow", str(sources), "--once"], env=env)
     assert failed.exit_code == 1 and "1 failed" in failed.output
+
+
+def test_a_plain_text_page_is_read_as_a_text_file_is(tmp_path: Path, site: NewsSite) -> None:
+    site.page("/notes.txt", b"Ferry strike ends\n\nMarch 19, 2025\n\nThe ferry strike at Calloway ended on Wednesday, "
+              b"the union said, after three weeks of talks with the port authority.\n", "text/plain; charset=utf-8")
+    report = api.ingest([site.base + "/notes.txt"], settings=settings_for(tmp_path, site))
+    assert len(report.added) == 1 and not report.rejected
+    with SQLiteStore(settings_for(tmp_path, site).db) as store:
+        (stored,) = store.articles()
+    assert stored.title == "Ferry strike ends" and stored.url == f"{site.base}/notes.txt"

@@ -180,11 +180,14 @@ def page_document(fetcher: Fetcher, url: str, listed: Entry | None = None) -> Ra
     """Fetch one article page as a document, or say why not. The article keeps the page's own
     canonical URL, and the date the source listed it with when the page states none."""
     try:
-        reply = fetcher.get(url, accept=PAGE_TYPES)
+        reply = fetcher.get(url, accept=(*PAGE_TYPES, "text/plain"))
         text = reply.text
     except FetchError as err:
         return Rejection(url, "fetch", err.cause)
     except InputError as err:
         return Rejection(url, "fetch", err.cause)
+    if reply.content_type.startswith("text/plain"):  # a scraped text served as is: read as a .txt file is
+        return RawDocument(source=url, kind="text", content=text, url=canonical_url(reply.url),
+                           date_hint=listed.published if listed else None)
     return RawDocument(source=url, kind="html", content=text, url=page_canonical(text, reply.url) or
                        canonical_url(reply.url), date_hint=listed.published if listed else None)
