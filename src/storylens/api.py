@@ -22,7 +22,6 @@ from storylens import config
 from storylens.clean import clean, clean_or_reject
 from storylens.clean.language import is_english
 from storylens.clean.outlets import OutletNames
-from storylens.compare import add_sentence_vectors, compare, story_day, to_report
 from storylens.errors import InputError, StoreError, StorylensError
 from storylens.ingest import read_inputs
 from storylens.ingest.files import SKIPPED, read_jsonl
@@ -373,6 +372,8 @@ def articles_from_files(paths: Iterable[str | Path], settings: config.Settings |
 
 def compare_files(paths: Iterable[str | Path], settings: config.Settings | None = None,
                   outlet: str | None = None) -> Comparison:
+    from storylens.compare import compare  # loaded by the commands that compare only (0.2 s)
+
     s = _settings(settings)
     articles = articles_from_files(paths, s, outlet)
     if not articles:
@@ -416,6 +417,8 @@ def story_comparison(store: SQLiteStore, story: Story, settings: config.Settings
     """A story's comparison report, reading the store only, and the analyses it had to compute
     (with the version to keep each under): the caller decides when to write them, so that a
     reader (the web server) never waits for, nor takes, the store's write lock."""
+    from storylens.compare import compare, to_report
+
     edited = copies_that_say_more(store, story.duplicates)
     left_out = {copy: original for copy, original in story.duplicates.items() if copy not in edited}
     originals = store.articles([a for a in story.article_ids if a not in left_out])
@@ -498,6 +501,7 @@ def read_analyses(store: SQLiteStore, articles: list[Article], *, dayfirst: bool
                   ) -> tuple[list[Analysis], list[tuple[Analysis, str]]]:
     """(analyses of the articles in order, the ones not stored yet with their versions)."""
     from storylens.analyze import analyze_many, version_for
+    from storylens.compare import add_sentence_vectors, story_day
 
     reference = story_day(articles)
     wanted = {a.id: version_for(a, reference, dayfirst=dayfirst) for a in articles}

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -32,10 +32,12 @@ from rich.text import Text
 
 from storylens import __version__, api, config
 from storylens.clean.language import is_english
-from storylens.compare import export, to_report
 from storylens.errors import StorylensError
 from storylens.ingest.files import SKIPPED
 from storylens.model import Analysis, Rejection, Story, iso
+
+if TYPE_CHECKING:  # the renderers load with storylens.compare (0.2 s): only commands that report need them
+    from storylens.compare.export import ReportView
 
 # Article text, titles and file names are data, never Rich markup or emoji codes: with markup and
 # emoji off, `Breaking [/] news` or `:fire:` print as they are. Styles are given as Text styles.
@@ -261,6 +263,8 @@ def _report_options(command: Any) -> Any:
 
 
 def _render(report: dict[str, Any], title: str | None, fmt: str | None, limit: int | None) -> None:
+    from storylens.compare import export
+
     if fmt == "json":
         _emit(report)
     elif fmt == "markdown":
@@ -283,7 +287,9 @@ def show(settings: config.Settings, story: str, fmt: str | None, limit: int, sho
     _render(report, found.title or found.id, fmt, None if show_all else limit)
 
 
-def _print_report(v: export.ReportView, limit: int | None) -> None:
+def _print_report(v: ReportView, limit: int | None) -> None:
+    from storylens.compare import export
+
     for line in export.terminal_lines(v, limit):
         out.print(line)
 
@@ -307,6 +313,8 @@ def demo(ctx: click.Context) -> None:
     found = api.stories(settings=settings)
     out.print(_stories_table(found))
     if found:
+        from storylens.compare import export
+
         story, report_json = api.compare_story(found[0].id, settings=settings)
         _print_report(export.view(report_json, story.title or story.id), SHOW_LIMIT)
     out.print(f"\nnext: `storylens --db {db} show STORY` for any story above, "
@@ -446,6 +454,8 @@ def compare_cmd(settings: config.Settings, files: tuple[str, ...], each: str | N
         return
     if not files:
         raise click.UsageError("give two or more article FILES, or --each DIR")
+    from storylens.compare import to_report
+
     comparison = api.compare_files(files, settings, outlet)
     title = next((a.title for a in comparison.articles if a.title), None)
     _render(to_report(comparison), title, fmt, None if show_all else limit)
@@ -453,6 +463,8 @@ def compare_cmd(settings: config.Settings, files: tuple[str, ...], each: str | N
 
 def _compare_each(settings: config.Settings, folder: str, fmt: str | None, limit: int | None) -> None:
     """One report per story folder, in one process; a folder that fails is reported and skipped."""
+    from storylens.compare import to_report
+
     failed = done = 0
     for group, outcome in api.compare_each(folder, settings):
         if isinstance(outcome, StorylensError):
