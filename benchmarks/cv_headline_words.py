@@ -20,9 +20,10 @@ import argparse
 import random
 import time
 
+import cv_rules
 import numpy as np
-from cv_rules import SPLIT_GRID, _pairwise_within, _split_parts
-from cv_stories import LabelledSet, reference_stories, score, storylens_stories
+from cv_rules import SPLIT_GRID
+from cv_stories import LabelledSet, reference_stories, score
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import roc_auc_score
 
@@ -35,6 +36,7 @@ from storylens.stories.training import candidate_rows, fit_rows
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
 SETS = ("ecbplus-dev", "neus-val")
 TITLE_ONLY = signal_module.headline
+SHIPPED_LOAD = StoryScorer.load
 
 
 def opening(article: Article, words: int) -> str:
@@ -76,35 +78,24 @@ def signal_table(train: LabelledSet, spans: list[int], stories: int) -> None:
               f"with TF-IDF {both[0]:.3f} (AUC {both[1]:.3f})", flush=True)
 
 
-def fold_grid(data: LabelledSet, ids: set[str], scorer: StoryScorer) -> np.ndarray:
-    """BCubed F1 of the fold for every (threshold, cut)."""
+def fold_grid(data: LabelledSet, ids: set[str]) -> np.ndarray:
+    """BCubed F1 of the fold for every (threshold, cut): rule (ix)'s pass and split (`cv_rules`)."""
     articles, signals = data.stream(ids)
-    gold = [{"id": a.id, "story": data.gold[a.id]} for a in articles]
-    within = _pairwise_within(signals, "c")
-    grid = np.zeros((len(THRESHOLDS), len(SPLIT_GRID)))
-    for t, threshold in enumerate(THRESHOLDS):
-        decided = storylens_stories(articles, signals, scorer, threshold)
-        members: dict[str, list[int]] = {}
-        for position, article in enumerate(articles):
-            members.setdefault(decided[article.id], []).append(position)
-        inside = {s: within(np.array(p)) if len(p) > 1 else np.ones((1, 1)) for s, p in members.items()}
-        for c, cut in enumerate(SPLIT_GRID):
-            labels = [""] * len(articles)
-            for story, positions in members.items():
-                for position, part in zip(positions, _split_parts(inside[story], cut, True), strict=True):
-                    labels[position] = f"{story}/{part}"
-            grid[t, c] = score(gold, [{"id": a.id, "story": s} for a, s in zip(articles, labels, strict=True)])[
-                "bcubed_f1"]
-    return grid
+    gold = {a.id: data.gold[a.id] for a in articles}
+    grid = [(t, c) for t in THRESHOLDS for c in SPLIT_GRID]
+    return np.array(cv_rules._scores(articles, gold, cv_rules.pass_split(articles, signals, grid))).reshape(
+        len(THRESHOLDS), len(SPLIT_GRID))
 
 
 def cross_validate(words: int, folds: int) -> None:
     signal_module.headline = headline_with(words)  # read_signals embeds what `headline` returns
     started = time.perf_counter()
     train = LabelledSet("neus-train")
-    using = tuple(n for n, w in zip(FEATURES, StoryScorer.load().weights, strict=True) if w)
+    using = tuple(n for n, w in zip(FEATURES, SHIPPED_LOAD().weights, strict=True) if w)
     rows = candidate_rows(train.articles, train.signals, train.gold)
     scorer = fit_rows([rows], {"trained_on": "neus-train"}, using)
+    StoryScorer.load = classmethod(lambda cls, path=None: scorer)  # type: ignore[method-assign,assignment]
+    cv_rules._passes.clear()
     print(f"title + {words} words: refitted on neus-train in {time.perf_counter() - started:.0f} s, "
           f"candidate recall {rows.candidate_recall:.4f}", flush=True)
     sets = [LabelledSet(name) for name in SETS]
@@ -116,7 +107,7 @@ def cross_validate(words: int, folds: int) -> None:
             reference = reference_stories(articles)
             references[data.name, k] = score([{"id": a.id, "story": data.gold[a.id]} for a in articles],
                                              [{"id": a.id, "story": reference[a.id]} for a in articles])["bcubed_f1"]
-            grids[data.name, k] = fold_grid(data, ids, scorer)
+            grids[data.name, k] = fold_grid(data, ids)
     for data in sets:
         leads, scores = [], []
         for k in range(folds):
@@ -129,6 +120,7 @@ def cross_validate(words: int, folds: int) -> None:
         print(f"  {data.name} mean: reference {np.mean([references[data.name, k] for k in range(folds)]):.4f}, "
               f"rule {np.mean(scores):.4f}, lead {np.mean(leads):+.4f}, worst fold {min(leads):+.4f}", flush=True)
     signal_module.headline = TITLE_ONLY
+    StoryScorer.load = SHIPPED_LOAD  # type: ignore[method-assign]
 
 
 def main() -> None:
