@@ -38,19 +38,23 @@ def score(gold: Path, labels: list[tuple[str, str]], folder: Path, name: str) ->
     return float(json.loads(out)["bcubed_f1"])
 
 
-def incremental(path: Path, db: str) -> tuple[list[tuple[str, str]], list[str], float]:
-    """(article id, story id) of each stored line, the ids of the lines ingest rejected, seconds."""
+def incremental(path: Path, db: str, per_run: int = 1) -> tuple[list[tuple[str, str]], list[str], float]:
+    """(article id, story id) of each stored line, the ids of the lines ingest rejected, seconds;
+    `per_run` lines an ingest run."""
     settings = Settings(db=db)
     given, stored_as, rejected = [], [], []
+    items = list(parse_jsonl(path.read_text(encoding="utf-8"), str(path)))
     started = time.perf_counter()
-    for item in parse_jsonl(path.read_text(encoding="utf-8"), str(path)):
-        assert not isinstance(item, Rejection), item
-        report = api.ingest_documents([item], settings, stories=api.online_stories(settings))
-        if report.rejected:
-            rejected.append(item.id or "")
-            continue
-        given.append(item.id or "")
-        stored_as.append((report.added + report.already_stored)[0])
+    for start in range(0, len(items), per_run):
+        run = items[start : start + per_run]
+        assert not any(isinstance(item, Rejection) for item in run), run
+        report = api.ingest_documents(run, settings, stories=api.online_stories(settings))
+        refused = {r.input for r in report.rejected}
+        for item, stored in zip((i for i in run if i.source not in refused),
+                                report.added + report.already_stored, strict=True):
+            given.append(item.id or "")
+            stored_as.append(stored)
+        rejected += [item.id or "" for item in run if item.source in refused]
     seconds = time.perf_counter() - started
     with SQLiteStore(db) as store:
         story = {a: s.id for s in store.stories() for a in s.article_ids}
@@ -60,9 +64,10 @@ def incremental(path: Path, db: str) -> tuple[list[tuple[str, str]], list[str], 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sets", nargs="+", default=["basil-dev", "ecbplus-dev", "neus-val"])
+    parser.add_argument("--per-run", type=int, default=1, help="lines given to each ingest run (1: one by one)")
     args = parser.parse_args()
     print("| set | articles | rejected by ingest | batch BCubed F1 | batch, rejected lines apart "
-          "| one ingest per article | difference | incremental s/article |")
+          f"| ingest, {args.per_run} line(s) a run | difference | incremental s/article |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -71,7 +76,7 @@ def main() -> None:
             articles, gold = Path(f"{base}.articles.jsonl"), Path(f"{base}.gold.jsonl")
             batch_labels = api.cluster_records(articles)
             batch = score(gold, batch_labels, folder, f"{name}-batch")
-            labels, rejected, seconds = incremental(articles, str(folder / f"{name}.db"))
+            labels, rejected, seconds = incremental(articles, str(folder / f"{name}.db"), args.per_run)
             left_out = set(rejected)
             apart = score(gold, [(a, s) for a, s in batch_labels if a not in left_out], folder, f"{name}-apart")
             one_by_one = score(gold, labels, folder, f"{name}-incremental")

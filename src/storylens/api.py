@@ -228,7 +228,7 @@ def _kept_stories(db: str, settings: StreamSettings) -> StoredStories:
 
 def _stream_settings(s: config.Settings) -> StreamSettings:
     return StreamSettings(s.story_threshold, s.story_window_days, s.duplicate_threshold,
-                          s.story_merge_threshold, s.story_scorer, s.story_memory)
+                          s.story_merge_threshold, s.story_scorer, s.story_memory, s.story_split_cut)
 
 
 def story_stream(settings: config.Settings) -> StoryStream:

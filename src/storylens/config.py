@@ -59,7 +59,8 @@ class Settings:
         "no new articles (bounds memory and start-up on undated streams, which have no window)."
     )
     story_split_cut: float = _knob(
-        0.325, "`storylens cluster` only (not `ingest`): after the online pass, each story is re-clustered "
+        0.325, "After the online pass (`storylens cluster`: once a story can change no more; a store: each story "
+        "a batch touched), each story is re-clustered "
         "over its own members and split where the mean similarity (words, names, headline) between two "
         "groups of 2+ articles falls below this (0-1; higher splits more); 0 or 'off' disables it. "
         "Chosen on ecbplus-dev and neus-val together (README)."

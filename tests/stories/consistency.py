@@ -16,15 +16,26 @@ def check_store(db: str) -> dict[str, int]:
         meta = dict(con.execute("SELECT key, value FROM story_meta").fetchall())
         # every placed article went through the clusterer exactly once
         assert int(meta.get("docs", 0)) == articles, (meta, articles)
+        # the story the clusterer placed each article in: a member's, else the one shown
+        con.execute("CREATE TEMP VIEW placed AS SELECT a.id, a.story_id AS shown, "
+                    "COALESCE(m.story_id, a.story_id) AS story FROM articles a "
+                    "LEFT JOIN story_members m ON m.article_id = a.id")
         without_state = con.execute(
-            "SELECT count(DISTINCT story_id) FROM articles WHERE story_id NOT IN (SELECT story_id FROM story_state)"
+            "SELECT count(DISTINCT story) FROM placed WHERE story NOT IN (SELECT story_id FROM story_state)"
         ).fetchone()[0]
         assert without_state == 0, "a story has articles but no saved state"
         empty = con.execute("SELECT count(*) FROM story_state WHERE evicted = 0 AND story_id NOT IN "
-                            "(SELECT story_id FROM articles WHERE story_id IS NOT NULL)").fetchone()[0]
+                            "(SELECT story FROM placed)").fetchone()[0]
         assert empty == 0, "a remembered story has no article"
+        # a split shows a story's articles in parts named after it
+        misnamed = con.execute("SELECT count(*) FROM placed WHERE shown != story "
+                               "AND substr(shown, 1, length(story) + 1) != story || '+'").fetchone()[0]
+        assert misnamed == 0, "an article is shown in a story that is no part of its own"
+        stray = con.execute("SELECT count(*) FROM story_members WHERE story_id NOT IN "
+                            "(SELECT story_id FROM story_state WHERE evicted = 0)").fetchone()[0]
+        assert stray == 0, "members are kept of a story the clusterer no longer remembers"
         remembered_articles = con.execute(
-            "SELECT count(*) FROM articles WHERE story_id IN (SELECT story_id FROM story_state WHERE evicted = 0)"
+            "SELECT count(*) FROM placed WHERE story IN (SELECT story_id FROM story_state WHERE evicted = 0)"
         ).fetchone()[0]
         rows = con.execute("SELECT count(*) FROM story_rows").fetchone()[0]
         # (fewer when a story was evicted and an out-of-order article started it afresh)

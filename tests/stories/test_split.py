@@ -8,9 +8,12 @@ import pytest
 
 from storylens import api, config
 from storylens.config import Settings
+from storylens.model import RawDocument
+from storylens.store import SQLiteStore
 from storylens.stories.cluster import TermSpace
 from storylens.stories.signals import read_signals
 from storylens.stories.split import linkage_parts, member_similarity, part_story_id, split_parts, unit_rows
+from tests.stories.consistency import check_store
 
 RAHMAN = ("Klitschko keeps his heavyweight title against Rahman in Hamburg",
           "Wladimir Klitschko defended his heavyweight title on Saturday in Hamburg, stopping Hasim Rahman "
@@ -168,3 +171,54 @@ def test_a_split_judged_by_the_scorer_keeps_what_it_would_join_and_parts_what_it
     unrelated = [*_reports(RAHMAN, 2, "r"), *_reports(FERRY, 3, "f")]
     assert _judged(tmp_path, unrelated) == [[0, 1], [2, 3, 4]]
     assert _judged(tmp_path, _reports(RAHMAN, 3, "r")) == [[0, 1, 2]]  # too small for two parts of 2+
+
+
+# -- the same split in a store (`storylens ingest`, the server) -----------------------------------
+
+def _documents(lines: list[dict[str, str]]) -> list[RawDocument]:
+    return [RawDocument(f"feed:{line['id']}", "clean", line["text"], title=line["title"], id=line["id"])
+            for line in lines]
+
+
+def _ingest(settings: Settings, lines: list[dict[str, str]]) -> set[str]:
+    """Ingest as a separate run would (the story state loaded from the store); the stories touched."""
+    return api.ingest_documents(_documents(lines), settings, stories=api.online_stories(settings)).stories_touched
+
+
+def _shown(db: str) -> dict[str, str]:
+    with SQLiteStore(db) as store:
+        return {a: s.id for s in store.stories() for a in s.article_ids}
+
+
+def test_a_store_shows_the_stories_storylens_cluster_gives(tmp_path: Path) -> None:
+    settings = Settings(db=str(tmp_path / "s.db"), story_split_cut=CUT)
+    _ingest(settings, TWO_EVENTS)
+    shown = _shown(settings.db)
+    assert shown == _stories(tmp_path, TWO_EVENTS, settings)
+    assert len(set(shown.values())) == 2
+    check_store(settings.db)
+
+
+def test_a_stored_story_is_split_when_a_later_run_brings_its_second_event(tmp_path: Path) -> None:
+    settings = Settings(db=str(tmp_path / "s.db"), story_split_cut=CUT)
+    _ingest(settings, TWO_EVENTS[:4])  # the first fight and the bridge: one story
+    assert set(_shown(settings.db).values()) == {"sr0"}
+    part = part_story_id("sr0", "t0")
+    assert _ingest(settings, TWO_EVENTS[4:]) == {"sr0", part}
+    shown = _shown(settings.db)
+    assert {shown[f"r{k}"] for k in range(3)} == {"sr0"}
+    assert {shown[f"t{k}"] for k in range(3)} == {part}
+    # a later report of the second fight is shown in its part; the parts keep their names
+    later = {"id": "t9", "title": THOMPSON[0], "text": f"{THOMPSON[1]} The rematch is set for the spring."}
+    assert part in _ingest(settings, [later])
+    again = _shown(settings.db)
+    assert again["t9"] == part
+    assert {a: s for a, s in again.items() if a != "t9"} == shown
+    check_store(settings.db)
+
+
+def test_a_store_with_the_split_off_shows_the_single_pass(tmp_path: Path) -> None:
+    settings = Settings(db=str(tmp_path / "s.db"), story_split_cut=0)
+    _ingest(settings, TWO_EVENTS)
+    assert set(_shown(settings.db).values()) == {"sr0"}
+    check_store(settings.db)

@@ -16,7 +16,13 @@ from storylens.errors import NotFoundError, StoreError
 from storylens.model import Analysis, Article, Rejection, Removed, SourceState, Story, content_id, iso
 from storylens.store.base import STORY_ORDERS, StoryPage, StoryQuery
 from storylens.store.search import SEARCH_MIGRATION, search_matches, story_filters
-from storylens.store.state import ALIASES_MIGRATION, PENDING_VECTORS_MIGRATION, STATE_MIGRATION, StoryStateTables
+from storylens.store.state import (
+    ALIASES_MIGRATION,
+    MEMBERS_MIGRATION,
+    PENDING_VECTORS_MIGRATION,
+    STATE_MIGRATION,
+    StoryStateTables,
+)
 
 # Each entry moves the schema from version N to N+1; never edit one that has shipped.
 MIGRATIONS: list[str] = [
@@ -167,6 +173,7 @@ MIGRATIONS: list[str] = [
     PENDING_VECTORS_MIGRATION,
     SEARCH_MIGRATION,
     ALIASES_MIGRATION,
+    MEMBERS_MIGRATION,
 ]
 
 _STORY_COLUMNS = "seq, id, story_id, title, outlet, published, duplicate_of"

@@ -8,6 +8,7 @@ deleted, so loading the state costs the active window, not the store.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
@@ -80,6 +81,25 @@ ALIASES_MIGRATION = """
     CREATE INDEX story_aliases_into ON story_aliases (merged_into)
 """
 
+# Each remembered story's members as the single pass placed them, with what a split reads of
+# each (words, names, headline vector): a batch re-examines the stories it touched over their
+# members (`stories/online.py`), as `storylens cluster` does when a story can change no more.
+# `articles.story_id` is the story shown, which a split may give another part's name; this table
+# keeps the story the clusterer knows. Rows go when their story is forgotten.
+MEMBERS_MIGRATION = """
+    CREATE TABLE story_members (
+        n          INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL UNIQUE,
+        story_id   TEXT NOT NULL,
+        words      TEXT NOT NULL,
+        names      TEXT NOT NULL,
+        vector     BLOB NOT NULL
+    );
+    CREATE INDEX story_members_story ON story_members (story_id, n)
+"""
+
+Member = tuple[str, Counter[str], Counter[str], np.ndarray]  # article id, words, names, unit headline vector
+
 
 class StoryStateTables:
     """Reads and writes of the story-state tables; `SQLiteStore` mixes this in. Writes expect the
@@ -144,8 +164,38 @@ class StoryStateTables:
             "SELECT slot, article_id, story_id, published, minhash FROM story_signatures ORDER BY slot")]
 
     def placed_story(self, article_id: str) -> str | None:
-        row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        """The story the clusterer placed an article in: a member's, else the one shown (a story
+        from before members were kept, or one forgotten since)."""
+        row = self.db.execute("SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)).fetchone()
+        if row is None:
+            row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row[0] if row else None
+
+    def story_members(self, story_id: str, latest: int) -> tuple[list[Member], int | None]:
+        """A story's latest `latest` members in arrival order, and the arrival number of the
+        oldest of them (None without members): older members stay with the story's first part."""
+        rows = self.db.execute(
+            "SELECT n, article_id, words, names, vector FROM story_members WHERE story_id = ? ORDER BY n DESC LIMIT ?",
+            (story_id, latest)).fetchall()[::-1]
+        members = [(r[1], Counter(json.loads(r[2])), Counter(json.loads(r[3])), np.frombuffer(r[4], dtype=np.float32))
+                   for r in rows]
+        return members, (rows[0][0] if rows else None)
+
+    def stories_shown(self, story_ids: Iterable[str]) -> set[str]:
+        """The ones of these stories that show an article (a part a later look folded back shows none)."""
+        ids = list(story_ids)
+        chunks = [ids[start:start + 500] for start in range(0, len(ids), 500)]
+        return {r[0] for chunk in chunks for r in self.db.execute(
+            f"SELECT DISTINCT story_id FROM articles WHERE story_id IN ({', '.join('?' * len(chunk))})", chunk)}
+
+    def shown_stories(self, article_ids: list[str]) -> dict[str, str | None]:
+        """The story each article is shown in."""
+        shown: dict[str, str | None] = {}
+        for start in range(0, len(article_ids), 500):
+            chunk = article_ids[start:start + 500]
+            shown.update((r[0], r[1]) for r in self.db.execute(
+                f"SELECT id, story_id FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+        return shown
 
     def story_name_taken(self, story_id: str) -> bool:
         return self.db.execute(
@@ -174,6 +224,7 @@ class StoryStateTables:
         self.db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (into, gone))
         self.db.execute("UPDATE story_rows SET story_id = ? WHERE story_id = ?", (into, gone))
         self.db.execute("UPDATE story_signatures SET story_id = ? WHERE story_id = ?", (into, gone))
+        self.db.execute("UPDATE story_members SET story_id = ? WHERE story_id = ?", (into, gone))
         self.db.execute("DELETE FROM story_state WHERE story_id = ?", (gone,))
 
     def forget_stories(self, story_ids: Iterable[str]) -> None:
@@ -181,6 +232,29 @@ class StoryStateTables:
         ids = [(s,) for s in story_ids]
         self.db.executemany("UPDATE story_state SET evicted = 1 WHERE story_id = ?", ids)
         self.db.executemany("DELETE FROM story_rows WHERE story_id = ?", ids)
+        self.db.executemany("DELETE FROM story_members WHERE story_id = ?", ids)
+
+    def put_members(self, members: Iterable[tuple[str, str, Member]]) -> None:
+        """(article id, story placed in, what a split reads of it) of articles just placed."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO story_members (article_id, story_id, words, names, vector) VALUES (?, ?, ?, ?, ?)",
+            ((article, story, json.dumps(words, ensure_ascii=False), json.dumps(names, ensure_ascii=False),
+              np.asarray(vector, dtype=np.float32).tobytes()) for article, story, (_, words, names, vector) in members))
+
+    def show_in_stories(self, shown: dict[str, str]) -> None:
+        """Show each article in a story (a part of its split story, or the story whole)."""
+        self.db.executemany("UPDATE articles SET story_id = ? WHERE id = ?", ((s, a) for a, s in shown.items()))
+
+    def show_older_in(self, story_id: str, before: int) -> set[str]:
+        """Members older than arrival `before` are shown in the story itself (a split looks at the
+        latest members only); returns the stories they left."""
+        rows = self.db.execute(
+            "SELECT DISTINCT a.story_id FROM articles a JOIN story_members m ON m.article_id = a.id "
+            "WHERE m.story_id = ?1 AND m.n < ?2 AND a.story_id != ?1", (story_id, before)).fetchall()
+        if rows:
+            self.db.execute("UPDATE articles SET story_id = ?1 WHERE id IN (SELECT article_id FROM story_members "
+                            "WHERE story_id = ?1 AND n < ?2) AND story_id != ?1", (story_id, before))
+        return {r[0] for r in rows}
 
     def put_pending_vectors(self, rows: Iterable[tuple[str, bytes]]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO pending_vectors (article_id, vector) VALUES (?, ?)", rows)
@@ -217,7 +291,8 @@ class StoryStateTables:
                             ((k, str(v)) for k, v in values.items()))
 
     def clear_story_state(self) -> None:
-        for table in ("story_state", "story_rows", "story_signatures", "story_aliases", "term_counts", "story_meta"):
+        for table in ("story_state", "story_rows", "story_signatures", "story_aliases", "term_counts", "story_meta",
+                      "story_members"):
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed table names)
 
     def assign(self, assignments: Iterable[tuple[str, str, str | None]]) -> None:

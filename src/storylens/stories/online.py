@@ -21,10 +21,13 @@ import numpy as np
 
 from storylens.model import Article
 from storylens.store import SQLiteStore
+from storylens.store.state import Member
 from storylens.stories import StoryStream
+from storylens.stories.cluster import OnlineClusterer
 from storylens.stories.dedup import Slot, signature_bytes, signature_from_bytes
 from storylens.stories.scorer import StoryScorer
 from storylens.stories.signals import EMBED_BATCH, Signals, read_signals
+from storylens.stories.split import SPLIT_MEMBERS, part_story_id, split_members
 from storylens.stories.state import decode, encode
 
 UNKNOWN = "unknown"  # state version of a process that has not loaded one yet
@@ -46,6 +49,7 @@ class StreamSettings:
     merge_threshold: float = 0.8
     scorer: str = ""  # a scorer file; empty: the shipped one
     memory: int = 5000
+    split_cut: float = 0.325  # 0: stories are shown as the single pass placed them
 
 
 class StoredStories:
@@ -58,6 +62,7 @@ class StoredStories:
         self._stream: StoryStream | None = None
         self._version = UNKNOWN
         self._lock = threading.Lock()
+        self._joined: list[tuple[str, str, Member]] = []  # (article, story as placed, member) since the last save
 
     def place(self, store: SQLiteStore, articles: Sequence[Article],
               signals: Sequence[Signals | None] | None = None) -> Placed:
@@ -69,10 +74,14 @@ class StoredStories:
         with self._lock:
             try:
                 stream = self._current(store)
+                self._joined.clear()
                 placed = self._place(store, stream, articles, given)
                 self._save(store, stream)
+                if self.settings.split_cut > 0:
+                    self._show_splits(store, stream, placed)
             except BaseException:
                 self._version = UNKNOWN  # the transaction rolls back: memory is ahead of the store
+                self._joined.clear()
                 raise
         return placed
 
@@ -95,11 +104,58 @@ class StoredStories:
         placed.touched = {story for story, _ in placed.stories.values()}
         return placed
 
+    # -- showing splits -----------------------------------------------------------------------
+    def _show_splits(self, store: SQLiteStore, stream: StoryStream, placed: Placed) -> None:
+        """Each story the batch touched is split over its latest members (`split.split_members`,
+        at `split_cut`) and its articles shown in their parts. The clusterer goes on with the
+        story whole: a later article may join either part, and the next look decides again, so
+        the parts shown are always those of the story's members as they stand (the same split
+        `storylens cluster` makes once a story can change no more)."""
+        clusterer = stream.clusterer
+        stories = {clusterer.resolve(s) for s in placed.touched} & clusterer.stories.keys()
+        for story in sorted(stories):
+            placed.touched |= self._show_parts(store, clusterer, story)
+        shown = store.shown_stories(list(placed.stories))
+        placed.stories = {a: (shown[a] or story, original) for a, (story, original) in placed.stories.items()}
+        placed.touched = store.stories_shown(placed.touched | {story for story, _ in placed.stories.values()})
+
+    def _show_parts(self, store: SQLiteStore, clusterer: OnlineClusterer, story: str) -> set[str]:
+        """Show a story's members in its parts; returns every story shown or left."""
+        members, oldest = store.story_members(story, SPLIT_MEMBERS)
+        if oldest is None:
+            return set()
+        parts = split_members([m[1:] for m in members], clusterer.word_space, clusterer.name_space,
+                              self.settings.split_cut)
+        was = store.shown_stories([m[0] for m in members])
+        wanted: dict[str, str] = {}
+        for number, part in enumerate(parts):
+            name = story if number == 0 else self._part_name(store, story, members[part[0]][0], was, wanted)
+            wanted.update((members[i][0], name) for i in part)
+        moved = {a: s for a, s in wanted.items() if was.get(a) != s}
+        store.show_in_stories(moved)
+        left = store.show_older_in(story, oldest)
+        return left | {s for a in moved if (s := was.get(a))} | set(moved.values())
+
+    @staticmethod
+    def _part_name(store: SQLiteStore, story: str, first: str, was: dict[str, str | None],
+                   given: dict[str, str]) -> str:
+        """A part's story id (`split.part_story_id`), the same at every look while the part keeps
+        its first article; suffixed only when another story holds the name."""
+        own = set(was.values()) - set(given.values())
+        name = base = part_story_id(story, first)
+        n = 2
+        while name in given.values() or (name not in own and store.story_name_taken(name)):
+            name, n = f"{base}~{n}", n + 1
+        return name
+
     def _save(self, store: SQLiteStore, stream: StoryStream) -> None:
         """Write what the batch changed, in the caller's transaction."""
         changes = stream.clusterer.take_changes()
         for gone, into in changes.merges:
             store.merge_story(gone, into)
+        store.put_members((article, stream.clusterer.resolve(story), member)
+                          for article, story, member in self._joined)
+        self._joined.clear()
         store.forget_stories(changes.forgotten)
         store.put_stories((s.id, encode(s), s.touched, s.last_seen.isoformat() if s.last_seen else None)
                           for s in changes.stories.values())
@@ -128,12 +184,17 @@ class StoredStories:
         self._stream.clusterer.name_taken = store.story_name_taken
         return self._stream
 
+    def _remember_member(self, article_id: str, story_id: str, signals: Signals) -> None:
+        self._joined.append((article_id, story_id, (article_id, signals.words, signals.names, signals.vector)))
+
     def _fresh_stream(self) -> StoryStream:
         s = self.settings
         if self._scorer is None:
             self._scorer = StoryScorer.load(s.scorer or None)
-        return StoryStream(s.threshold, s.window_days, s.duplicate_threshold, s.merge_threshold,
-                           self._scorer, s.memory)
+        stream = StoryStream(s.threshold, s.window_days, s.duplicate_threshold, s.merge_threshold,
+                             self._scorer, s.memory)
+        stream.joined = self._remember_member  # kept as members, which a split reads
+        return stream
 
     def _load(self, store: SQLiteStore, meta: dict[str, str]) -> StoryStream:
         stream = self._fresh_stream()
