@@ -21,7 +21,11 @@ import numpy as np
 from storylens.model import Article
 
 TITLE_WEIGHT = 2  # the headline names the event: its words count twice
-LEAD_WORDS = 100  # the opening tells the event; the rest of a long article adds background, not identity
+# Words, names and numbers are read over the whole text (None), not its opening: a long article's
+# later paragraphs name the towns, people and counts that tell one event from another of its kind,
+# and the split (`split.py`) keeps apart the events whose shared background joins them (README,
+# rule (x)). A number reads only that many opening words, as storylens did before.
+LEAD_WORDS: int | None = None
 HEADLINE_WORDS = 40  # an untitled article is embedded by its opening words
 # Articles whose signals are read together. The encoder batches their headlines by token count, so
 # more of them pad less (neus-val's 16,400 headline tokens: 24,400 padded in batches of 32 sorted by
@@ -54,7 +58,7 @@ def stop_words() -> frozenset[str]:
 
 
 def lead(article: Article) -> str:
-    return " ".join(article.text.split()[:LEAD_WORDS])
+    return article.text if LEAD_WORDS is None else " ".join(article.text.split()[:LEAD_WORDS])
 
 
 def headline(article: Article) -> str:
