@@ -349,12 +349,12 @@ def test_compare_each_reports_every_story_folder_in_one_run(tmp_path: Path) -> N
 
 
 def test_a_bounded_number_is_no_discrepancy_with_one_inside_its_bound() -> None:
-    from storylens.compare.discrepancies import _consistent
+    from storylens.compare.figures import consistent
 
-    assert _consistent(("more than", "700"), ("", "716"))
-    assert _consistent(("about", "300"), ("", "310"))
-    assert not _consistent(("", "5"), ("", "5.7"))
-    assert not _consistent(("nearly", "700"), ("", "716"))
+    assert consistent(("more than", "700"), ("", "716"))
+    assert consistent(("about", "300"), ("", "310"))
+    assert not consistent(("", "5"), ("", "5.7"))
+    assert not consistent(("nearly", "700"), ("", "716"))
 
 
 def test_a_speakers_figure_is_not_set_against_an_outlets() -> None:

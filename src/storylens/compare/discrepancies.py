@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterator, Sequence
-from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
@@ -21,6 +20,7 @@ from rapidfuzz import fuzz
 
 from storylens.compare.align import Similarities
 from storylens.compare.dateslots import DateSlot, event_slots
+from storylens.compare.figures import MONTH_NAME, Figure, consistent, figures_by_unit, stop_words
 from storylens.compare.headlines import headline_names, headline_voice
 from storylens.compare.parse import parse_sentence
 from storylens.compare.quotematch import QuotedIn, QuoteMatches
@@ -36,14 +36,6 @@ NAME_LETTERS = 80      # ratio between two spellings of one word of a name
 SAME_SENTENCE_FRAME = 0.6  # share of words two sentences must have in common for a negation flip
 NEGATION = re.compile(r"^(?:not|no|never|none|nor|neither|nobody|nothing|denied|denies|deny|denying|"
                       r"refused|refuses|rejected|rejects)$", re.I)
-# A figure: the number, its scale word (part of the number: "200 million"), and the word after it,
-# which names what is counted ("200 million doses") unless it is a function word ("$5 billion for").
-NUMBER = re.compile(r"\b(\d[\d,.]*\d|\d)\s*(?:(thousand|million|billion|trillion)\b\s*)?(%|per cent|percent|[a-z]+)?",
-                    re.I)
-ORDINAL_SUFFIX = re.compile(r"st|nd|rd|th")
-SENTENCE_END = re.compile(r"[.!?][\"'’”)]*\s+[A-Z\"“]")
-# "157 of 338 seats": the number before "of" counts what the whole counts; the whole is not the claim.
-PART_OF = re.compile(r"\b(\d[\d,.]*\d|\d)\s+(?:out\s+)?of\s+(?:the\s+)?[$€£]?\s*$", re.I)
 # Contractions are spelled out before negations are compared: "We're asking" is "We are asking",
 # and "don't" carries a "not" just as "do not" does.
 CONTRACTIONS = [(re.compile(p, re.I), r) for p, r in (
@@ -51,19 +43,8 @@ CONTRACTIONS = [(re.compile(p, re.I), r) for p, r in (
     (r"n['’]t\b", " not"), (r"['’]re\b", " are"), (r"['’]ll\b", " will"), (r"['’]ve\b", " have"),
     (r"\b(I)['’]m\b", r"\1 am"), (r"\b(it|that|there|here|what|who|where|he|she)['’]s\b", r"\1 is"),
     (r"['’]d\b", " would"))]
-LOWER_BOUNDS = {"more than", "over", "at least", "upwards of", "in excess of", "above"}
-UPPER_BOUNDS = {"less than", "fewer than", "under", "up to", "at most", "nearly", "almost", "below"}
-APPROXIMATOR = re.compile(r"\b(more than|over|at least|upwards of|in excess of|above|less than|fewer than|under|"
-                          r"up to|at most|nearly|almost|below|about|around|roughly|approximately|some|an estimated)"
-                          r"\s+[$€£]?\s*$", re.I)
-ROUNDED = 0.1          # "about 300" covers 270-330: a figure rounded to its leading digits
 _WORD = re.compile(r"[\w'’-]+")
 EDITORIAL_INSERTION = re.compile(r"\[[^\]]{0,200}\]|\([^)]{0,200}\)")
-MONTH_NAME = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-                        r"December)\b")
-# A number right after a month is its day ("the Sept. 11 hijackers"), not a count of what follows.
-DAY_OF_MONTH = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s*$|"
-                          + MONTH_NAME.pattern + r"\s*$")
 
 
 def find_discrepancies(analyses: list[Analysis], facts: list[Fact], similarities: Similarities,
@@ -235,18 +216,9 @@ def outlet_rendering(left: list[str], right: list[str]) -> bool:
     return False
 
 
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    """scikit-learn's English stop words, imported on first use: importing scikit-learn takes
-    seconds, and every process that imports the API (each server worker) would pay it at start."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return ENGLISH_STOP_WORDS
-
-
 def _proper(word: str) -> bool:
     """Capitalised and not a function word ("We", "I" are words of the speaker's)."""
-    return any(c.isupper() for c in word) and word.casefold() not in _stop_words() and len(word) > 1
+    return any(c.isupper() for c in word) and word.casefold() not in stop_words() and len(word) > 1
 
 
 def _lemmas(word: str) -> set[str]:
@@ -261,7 +233,7 @@ def restructured(fx: list[str], fy: list[str], opcodes: Sequence[tuple[str, int,
     changed") are two statements or a paraphrase, not one quotation with a word changed."""
     gone_x = {w for op, i1, i2, _, _ in opcodes if op != "equal" for w in fx[i1:i2]}
     gone_y = {w for op, _, _, j1, j2 in opcodes if op != "equal" for w in fy[j1:j2]}
-    return bool((gone_x & gone_y) - _stop_words())
+    return bool((gone_x & gone_y) - stop_words())
 
 
 def _both_end_differently(op: str, i1: int, i2: int, j1: int, j2: int, fx: list[str], fy: list[str]) -> bool:
@@ -376,13 +348,13 @@ def fact_numbers(claims: list[tuple[SentenceRef, SentenceRef, float]], texts: di
     outlet that gives the other's figure elsewhere in its article does not disagree with it: the
     two sentences count different things ("asked for $5.7 billion" / "about $8 billion in all")."""
     out = []
-    figures: dict[str, dict[str, set[tuple[str, str]]]] = {}
+    figures: dict[str, dict[str, set[Figure]]] = {}
 
-    def stated(article: str, unit: str, figure: tuple[str, str]) -> bool:
+    def stated(article: str, unit: str, figure: Figure) -> bool:
         if article not in figures:
             text = by_id[article].article.text
-            figures[article] = {u: set(xs) for u, xs in _figures_by_unit(text, _nobody).items()}
-        return any(_consistent(figure, other) for other in figures[article].get(unit, ()))
+            figures[article] = {u: set(xs) for u, xs in figures_by_unit(text, _nobody).items()}
+        return any(consistent(figure, other) for other in figures[article].get(unit, ()))
 
     for x, y, similarity in claims:
         if similarity < SAME_DETAIL or not _shared_participant(by_id, x, y):
@@ -391,15 +363,20 @@ def fact_numbers(claims: list[tuple[SentenceRef, SentenceRef, float]], texts: di
         for unit, (xs, ys) in numbers.items():
             if len(xs) == 1 and len(ys) == 1 and xs.keys() != ys.keys():
                 ((left, voice_x),), ((right, voice_y),) = xs.items(), ys.items()
-                if _consistent(left, right) or not _same_voice(voice_x, voice_y):
+                if consistent(left, right) or not _same_voice(voice_x, voice_y):
                     continue
                 if stated(y.article, unit, left) and stated(x.article, unit, right):
                     continue
-                out.append(Discrepancy("number", [Value(x.article, f"{' '.join(left)} {unit}".strip()),
-                                                  Value(y.article, f"{' '.join(right)} {unit}".strip())],
+                out.append(Discrepancy("number", [Value(x.article, _as_written(left, unit)),
+                                                  Value(y.article, _as_written(right, unit))],
                                        note=f"a different number of {unit}", confidence=0.5 + similarity / 2,
                                        evidence=[x, y]))
     return out
+
+
+def _as_written(figure: Figure, unit: str) -> str:
+    """The figure as its sentence writes it, bound and number ("Sixty", not 60) and unit."""
+    return f"{figure.qualifier} {figure.number} {unit}".strip()
 
 
 def _nobody(offset: int) -> str | None:
@@ -535,47 +512,11 @@ def _side(slot: DateSlot, analysis: Analysis) -> str:
 
 
 def _numbers_by_unit(x: str, y: str, voice_x: Callable[[int], str | None], voice_y: Callable[[int], str | None]
-                     ) -> dict[str, tuple[dict[tuple[str, str], str | None], dict[tuple[str, str], str | None]]]:
+                     ) -> dict[str, tuple[dict[Figure, str | None], dict[Figure, str | None]]]:
     """Numbers of the same unit in both sentences ('300 jobs' / '350 jobs'); other units are not
     comparable."""
-    ux, uy = _figures_by_unit(x, voice_x), _figures_by_unit(y, voice_y)
+    ux, uy = figures_by_unit(x, voice_x), figures_by_unit(y, voice_y)
     return {unit: (ux[unit], uy[unit]) for unit in ux.keys() & uy.keys()}
-
-
-def _figures_by_unit(text: str, voice: Callable[[int], str | None]) -> dict[str, dict[tuple[str, str], str | None]]:
-    """A text's numbers by unit, each with the word that bounds it ("more than", "about") and
-    whose number it is (the outlet's, or a speaker's inside a quotation); a function word after a
-    number ("in 2018 the") is no unit, and a day after a month no count.
-
-    The unit is what is counted, with the scale: "200 million doses" and "300 million people"
-    count different things and are not compared (the scale alone is the unit only where no noun
-    follows it: "$5.7 billion for the wall"). In "157 of 338 seats" the claim is 157 seats; 338
-    is the whole it is a part of, and is left out. A scaled figure without a noun after a counted
-    one in its sentence counts the same thing ("2.5 million doses to Mexico and 1.5 million to
-    Canada"): English leaves the noun out the second time."""
-    found: dict[str, dict[tuple[str, str], str | None]] = {}
-    last: tuple[str, int] | None = None  # the last scaled unit with a noun, and where it ended
-    for match in NUMBER.finditer(text):
-        number, scale, noun = match.groups()
-        counted = noun if noun and noun.casefold() not in _stop_words() else None
-        unit = " ".join(w for w in (scale, counted) if w).casefold()
-        if scale and counted:
-            last = (unit, match.end())
-        elif scale and last and last[0].startswith(scale.casefold() + " ") \
-                and not SENTENCE_END.search(text, last[1], match.start()):
-            unit = last[0]
-        before = text[max(match.start() - 30, 0) : match.start()]
-        if not unit or DAY_OF_MONTH.search(before) or ORDINAL_SUFFIX.fullmatch(unit):
-            continue  # "the 6th round" ranks a thing; it counts nothing
-        start = match.start()
-        part = PART_OF.search(before)
-        if part and not scale:
-            number, start = part.group(1), match.start() - len(before) + part.start()
-            before = text[max(start - 30, 0) : start]
-        bound = APPROXIMATOR.search(before)
-        qualifier = bound.group(1).casefold() if bound else ""
-        found.setdefault(unit, {})[(qualifier, number)] = voice(start)
-    return found
 
 
 def _voice(by_id: dict[str, Analysis], ref: SentenceRef) -> Callable[[int], str | None]:
@@ -600,29 +541,6 @@ def _same_voice(x: str | None, y: str | None) -> bool:
     if not x and not y:
         return True
     return bool(x) and bool(y) and x != "?" and y != "?" and _same_person(x or "", y or "")
-
-
-def _consistent(x: tuple[str, str], y: tuple[str, str]) -> bool:
-    """Whether two numbers can both be true: "more than $700 billion" and "$716 billion" can,
-    "$5 billion" and "$5.7 billion" cannot. A bounding word makes a number a range."""
-    rx, ry = _range(*x), _range(*y)
-    if rx is None or ry is None:
-        return x[1] == y[1]
-    return rx[0] <= ry[1] and ry[0] <= rx[1]
-
-
-def _range(qualifier: str, number: str) -> tuple[float, float] | None:
-    try:
-        value = float(number.replace(",", ""))
-    except ValueError:
-        return None
-    if qualifier in LOWER_BOUNDS:
-        return value, float("inf")
-    if qualifier in UPPER_BOUNDS:
-        return float("-inf"), value
-    if qualifier:  # "about", "roughly": a rounded figure, within the rounding of its last digit
-        return value * (1 - ROUNDED), value * (1 + ROUNDED)
-    return value, value
 
 
 def _squashed(text: str) -> str:
