@@ -71,6 +71,12 @@ def test_a_number_in_words_counts_what_follows_it(text: str, counts: dict[str, l
     "Ten or twelve people were hurt.",               # a range is no single figure
     "The nine-eleven attacks changed it.",
     "The sixty-two-year-old man was hurt.",
+    "Four U.S. officials familiar with the matter said it.",  # each outlet counts its own sources
+    "It was approved, according to two people briefed on it.",
+    "He was sentenced to three years and four months in prison.",  # one span, given in two parts
+    "Eight months after the first approval, it was final.",  # a span placing a claim in time
+    "The rate fell after five months, a study found.",
+    "The doors open at 5 p.m. on Friday.",           # a letter of an abbreviation counts nothing
 ])
 def test_a_number_word_that_counts_nothing_gives_no_figure(text: str) -> None:
     assert _counts(text) == {}
@@ -79,3 +85,12 @@ def test_a_number_word_that_counts_nothing_gives_no_figure(text: str) -> None:
 def test_a_dozen_times_is_not_a_count_of_people() -> None:
     assert _numbers("Police in Marrowby said the Harlow Bridge had been hit a dozen times by barges.",
                     "Police in Marrowby said the Harlow Bridge had been hit by 14 barges.") == []
+
+
+@pytest.mark.parametrize(("text", "counts"), [
+    ("Three people were shot, police said.", {"people": ["Three"]}),
+    ("He waited six hours to vote.", {"hours": ["six"]}),
+    ("He was sentenced to 40 months in prison.", {"months": ["40"]}),
+])
+def test_a_count_beside_a_source_or_a_span_still_counts(text: str, counts: dict[str, list[str]]) -> None:
+    assert _counts(text) == counts

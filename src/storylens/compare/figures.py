@@ -52,6 +52,18 @@ _A_BEFORE = re.compile(r"(?<![\w-])(?<!half )(an?)\s+$", re.I)
 _DOZEN_AFTER = re.compile(r"\s+dozen\b(?!s)", re.I)
 _A_DOZEN = re.compile(r"(?<![\w-])(?<!half )\b(an?)\s+dozen\b(?!s)", re.I)
 _HALF = re.compile(r"\bhalf\s+(?:an?\s+)?$|^\s+and\s+a\s+half\b", re.I)
+# The calendar's units of a span of time: a closed list English does not add to.
+_TIME_UNITS = {f"{unit}{plural}" for unit in ("second", "minute", "hour", "day", "week", "month", "year", "decade")
+               for plural in ("", "s")}
+_TIME_ANCHOR_BEFORE = re.compile(r"\b(?:after|within|in|into|first|last|past|next|every)\s+$", re.I)
+_TIME_ANCHOR_AFTER = re.compile(r"\s*(?:after|before|ago|later|earlier|into|since|prior|from now)\b", re.I)
+_JOINED = re.compile(r"\s*(?:,|,?\s+and)?\s+")
+_ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?:at\s+least\s+|more\s+than\s+)?$", re.I)
+# "three people familiar with", "four U.S. officials said": a few words of a noun phrase (no verb
+# of being, no comma), then what a source does in a report.
+_SOURCES_AFTER = re.compile(r"(?:\s*(?!(?:were|was|are|is|be|been|have|has|had|will|would|and|or)\b)[A-Za-z][\w.’'-]*)"
+                            r"{0,4}?\s+(?:familiar\s+with|with\s+(?:direct\s+)?knowledge|briefed\s+on|close\s+to|"
+                            r"who\s+(?:spoke|asked|requested|declined|insisted)|said|say|says|told)\b", re.I)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|—|--)[\s\"“‘'(\[]*$")
 _NEXT_WORD = re.compile(r"[\s\"”’']*([^\W\d_])")
 
@@ -118,11 +130,10 @@ def figures_by_unit(text: str, voice: Callable[[int], str | None]) -> dict[str, 
     found: dict[str, dict[Figure, str | None]] = {}
     last: tuple[str, int] | None = None  # the last scaled unit with a noun, and where it ended
     numbers = written_numbers(text)
-    for n, number in enumerate(numbers):
-        tail = TAIL.match(text, number.end)
-        assert tail is not None  # every part of TAIL is optional
+    tails = [_tail(text, number.end) for number in numbers]
+    for n, (number, tail) in enumerate(zip(numbers, tails, strict=True)):
         scale, noun = tail.groups()
-        counted = noun if noun and noun.casefold() not in stop_words() else None
+        counted = noun if noun and noun.casefold() not in stop_words() and not _initial(text, tail) else None
         unit = " ".join(w for w in (scale, counted) if w).casefold()
         if scale and counted:
             last = (unit, tail.end())
@@ -140,10 +151,55 @@ def figures_by_unit(text: str, voice: Callable[[int], str | None]) -> dict[str, 
             if not previous.count:
                 continue  # "one of the three victims": the claim is a part this reads as no count
             claim = previous
+        if _counts_sources(text, claim, tail) or _places_in_time(text, numbers, tails, n, claim):
+            continue
         bound = APPROXIMATOR.search(text[max(claim.start - 30, 0) : claim.start])
         qualifier = bound.group(1).casefold() if bound else ""
         found.setdefault(unit, {})[Figure(qualifier, claim.text, claim.value)] = voice(claim.start)
     return found
+
+
+def _tail(text: str, end: int) -> re.Match[str]:
+    """The scale and noun after a number ending at `end` (TAIL matches everywhere: all of it is optional)."""
+    tail = TAIL.match(text, end)
+    assert tail is not None
+    return tail
+
+
+def _initial(text: str, tail: re.Match[str]) -> bool:
+    """Whether the word after a number is one letter of an abbreviation ("U.S. officials", "5
+    p.m."): a letter names nothing that is counted."""
+    return len(tail.group(2) or "") == 1 and tail.group(2).isalpha() and text[tail.end() : tail.end() + 1] == "."
+
+
+def _counts_sources(text: str, claim: Written, tail: re.Match[str]) -> bool:
+    """Whether a figure counts the report's own sources ("according to three people familiar with
+    the matter", "four U.S. officials said"): each outlet counts whom it spoke to, which is no
+    claim about the event."""
+    return bool(_ACCORDING_TO.search(text, max(claim.start - 30, 0), claim.start)
+                or _SOURCES_AFTER.match(text, tail.start(2) if tail.group(2) else tail.end()))
+
+
+def _places_in_time(text: str, numbers: list[Written], tails: list[re.Match[str]], n: int, claim: Written
+                    ) -> bool:
+    """Whether a span of time places a claim rather than being what it counts: measured from an
+    event ("eight months after", "six months later", "58 days into", "after five months", "the
+    first 100 days", "every two weeks"), which outlets take from different events; or one part of
+    a compound span ("three years and four months"), which is one span the other outlet may give
+    whole ("40 months"). A span an action lasts ("waited six hours") is a count."""
+    if not _is_time(tails[n]):
+        return False
+    if _TIME_ANCHOR_BEFORE.search(text, max(claim.start - 20, 0), claim.start) \
+            or _TIME_ANCHOR_AFTER.match(text, tails[n].end()):
+        return True
+    joined_before = n > 0 and _is_time(tails[n - 1]) and _JOINED.fullmatch(text, tails[n - 1].end(), numbers[n].start)
+    joined_after = n + 1 < len(numbers) and _is_time(tails[n + 1]) \
+        and _JOINED.fullmatch(text, tails[n].end(), numbers[n + 1].start)
+    return bool(joined_before or joined_after)
+
+
+def _is_time(tail: re.Match[str]) -> bool:
+    return (tail.group(2) or "").casefold() in _TIME_UNITS
 
 
 def written_numbers(text: str) -> list[Written]:
