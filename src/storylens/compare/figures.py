@@ -32,6 +32,7 @@ UPPER_BOUNDS = {"less than", "fewer than", "under", "up to", "at most", "nearly"
 APPROXIMATOR = re.compile(r"\b(more than|over|at least|upwards of|in excess of|above|less than|fewer than|under|"
                           r"up to|at most|nearly|almost|below|about|around|roughly|approximately|some|an estimated)"
                           r"\s+[$€£]?\s*$", re.I)
+CACHED_TEXT = 2000     # characters: a text up to this long (a sentence) has its number words cached
 ROUNDED = 0.1          # "about 300" covers 270-330: a figure rounded to its leading digits
 MONTH_NAME = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
                         r"December)\b")
@@ -208,11 +209,20 @@ def written_numbers(text: str) -> list[Written]:
     return sorted(digits + list(_word_numbers(text)), key=lambda w: w.start)
 
 
-@lru_cache(maxsize=4096)
 def _word_numbers(text: str) -> tuple[Written, ...]:
+    """The numbers written in words. A sentence's are cached, since one sentence is compared with
+    several; an article's are not (the cache would hold whole articles)."""
+    return _sentence_word_numbers(text) if len(text) <= CACHED_TEXT else _find_word_numbers(text)
+
+
+@lru_cache(maxsize=4096)
+def _sentence_word_numbers(text: str) -> tuple[Written, ...]:
+    return _find_word_numbers(text)
+
+
+def _find_word_numbers(text: str) -> tuple[Written, ...]:
     """The numbers written in words, found by text2num (cardinals only: its ordinals rank), with
-    "dozen" read as twelve and a scale after "a" read as one of it. Cached: one sentence is
-    compared with several, and an article's text is read once per comparison."""
+    "dozen" read as twelve and a scale after "a" read as one of it."""
     from text_to_num import find_numbers
 
     tokens = [_Token(m) for m in _TOKEN.finditer(text)]
