@@ -94,6 +94,7 @@ import numpy as np
 import scipy.sparse as sp
 from cv_stories import (
     SEED,
+    SHIPPED_THRESHOLD,
     LabelledSet,
     bcubed_f1,
     format_row,
@@ -104,7 +105,6 @@ from cv_stories import (
 )
 from sklearn.feature_extraction import DictVectorizer
 
-from storylens.config import Settings
 from storylens.model import Article
 from storylens.stories.cluster import OnlineClusterer, TermSpace
 from storylens.stories.scorer import StoryScorer
@@ -244,21 +244,22 @@ NO_SPLIT = -math.inf
 SPLIT_GRID = (NO_SPLIT, *(round(0.05 + 0.025 * i, 3) for i in range(15)))  # none, 0.05 .. 0.40: ties, fewest splits
 JOIN_GRID = (0.25, 0.2, 0.15, 0.125, 0.1, 0.075, 0.05)  # (ix)'s join thresholds, as shipped first: ties keep it
 PASS_SPLIT_GRID = tuple((t, c) for t in JOIN_GRID for c in SPLIT_GRID)
-_passes: dict[tuple[tuple[str, ...], float], list[str]] = {}
+_passes: dict[tuple[tuple[str, ...], float, float], list[str]] = {}
 
 
-def threshold_pass(articles: Sequence[Article], signals: Sequence[Signals], threshold: float) -> list[str]:
-    """The shipped scorer's single pass at `threshold`, once per stream and threshold."""
-    key = (tuple(a.id for a in articles), threshold)
+def threshold_pass(articles: Sequence[Article], signals: Sequence[Signals], threshold: float,
+                   rise: float = 0.0) -> list[str]:
+    """The shipped scorer's single pass at `threshold` (fixed unless `rise`), once per stream and setting."""
+    key = (tuple(a.id for a in articles), threshold, rise)
     if key not in _passes:
-        stories = storylens_stories(articles, signals, StoryScorer.load(), threshold)
+        stories = storylens_stories(articles, signals, StoryScorer.load(), threshold, rise)
         _passes[key] = [stories[a.id] for a in articles]
     return _passes[key]
 
 
 def shipped_pass(articles: Sequence[Article], signals: Sequence[Signals]) -> list[str]:
-    """The shipped scorer's single pass at the shipped threshold, once per stream."""
-    return threshold_pass(articles, signals, Settings().story_threshold)
+    """The shipped scorer's single pass at the shipped threshold and rise, once per stream."""
+    return threshold_pass(articles, signals, *SHIPPED_THRESHOLD)
 
 
 def _unit_rows(signals: Sequence[Signals], terms: Callable[[Signals], Counter[str]]) -> sp.csr_matrix:
@@ -324,7 +325,7 @@ def judged_splits(articles: Sequence[Article], signals: Sequence[Signals]) -> Pa
     scorer at the shipped threshold would not join the two parts (`split.judged_parts`, the code
     that ships), document frequencies over the whole window. No setting: one partition."""
     stories = shipped_pass(articles, signals)
-    clusterer = OnlineClusterer(Settings().story_threshold, scorer=StoryScorer.load())
+    clusterer = OnlineClusterer(0.25, scorer=StoryScorer.load(), threshold_rise=0.0)  # the fixed one (vii) had
     for s in signals:
         clusterer.observe(s)
     members: dict[str, list[int]] = {}

@@ -228,13 +228,15 @@ def _kept_stories(db: str, settings: StreamSettings) -> StoredStories:
 
 def _stream_settings(s: config.Settings) -> StreamSettings:
     return StreamSettings(s.story_threshold, s.story_window_days, s.duplicate_threshold,
-                          s.story_merge_threshold, s.story_scorer, s.story_memory, s.story_split_cut)
+                          s.story_merge_threshold, s.story_scorer, s.story_memory, s.story_split_cut,
+                          s.story_threshold_rise)
 
 
 def story_stream(settings: config.Settings) -> StoryStream:
     return StoryStream(settings.story_threshold, settings.story_window_days,
                        settings.duplicate_threshold, settings.story_merge_threshold,
-                       StoryScorer.load(settings.story_scorer or None), settings.story_memory)
+                       StoryScorer.load(settings.story_scorer or None), settings.story_memory,
+                       settings.story_threshold_rise)
 
 
 # -- stories ----------------------------------------------------------------------------------------

@@ -40,8 +40,14 @@ class Settings:
         25, "Fewest words for a one-paragraph page or scraped text with no title found to be an article."
     )
     story_threshold: float = _knob(
-        0.25, "Probability (0-1), from the fitted story scorer, that an article belongs to a story "
-        "before it joins it; lower groups more."
+        0.125, "Probability (0-1), from the fitted story scorer, that an article belongs to a story "
+        "before it joins it, while no story is remembered; lower groups more. It rises with the stories "
+        "remembered (`story_threshold_rise`)."
+    )
+    story_threshold_rise: float = _knob(
+        0.05, "How much the join threshold rises per tenfold of stories remembered: threshold + rise * "
+        "log10(1 + stories), 0.22 at 80 stories and 0.30 at 3,000 by default (the more stories, the more "
+        "lie near any article by chance); 0 keeps it fixed. Chosen on neus-train windows (README)."
     )
     story_merge_threshold: float = _knob(
         0.8, "Probability (0-1) an article needs with a second story too for the two stories to be "

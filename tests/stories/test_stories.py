@@ -263,3 +263,50 @@ def test_a_later_ingest_joins_recent_stories_and_leaves_ended_ones_as_they_were(
         after = {a: s.id for s in store.stories() for a in s.article_ids}
     assert after["new2"] == after["new1"] == before["new1"]
     assert after["old"] == before["old"] != after["new1"]
+
+
+def test_the_join_threshold_rises_with_the_stories_remembered() -> None:
+    from collections import Counter
+
+    import numpy as np
+
+    from storylens.stories.cluster import OnlineClusterer
+    from storylens.stories.signals import Signals
+
+    settings = Settings()
+    clusterer = OnlineClusterer(settings.story_threshold, threshold_rise=settings.story_threshold_rise)
+    assert clusterer.join_threshold() == settings.story_threshold  # nothing remembered yet
+    rng = np.random.default_rng(3)
+    for n in range(99):
+        vector = rng.normal(size=8)
+        clusterer.start(f"a{n}", Signals(Counter({f"w{n}": 1}), Counter(), frozenset(), vector / np.linalg.norm(vector),
+                                         None))
+    assert len(clusterer.stories) == 99
+    assert abs(clusterer.join_threshold() - (settings.story_threshold + 2 * settings.story_threshold_rise)) < 1e-9
+    assert OnlineClusterer(0.25, threshold_rise=0.0).join_threshold() == 0.25  # no rise: fixed
+
+
+def test_a_probability_between_the_two_thresholds_joins_a_quiet_stream_only() -> None:
+    from collections import Counter
+
+    import numpy as np
+
+    from storylens.stories.cluster import OnlineClusterer
+    from storylens.stories.scorer import FEATURES, StoryScorer
+    from storylens.stories.signals import Signals
+
+    # a scorer that gives every candidate probability 0.2 (a bias of logit 0.2, no weights)
+    always = StoryScorer(np.zeros(len(FEATURES)), float(np.log(0.2 / 0.8)), {})
+    vector = np.ones(8) / np.sqrt(8)
+
+    def signals() -> Signals:
+        return Signals(Counter({"flood": 1}), Counter(), frozenset(), vector, None)
+
+    quiet = OnlineClusterer(0.125, scorer=always, threshold_rise=0.05)
+    first = quiet.assign("a", signals())
+    assert quiet.assign("b", signals()) == first  # 0.2 >= 0.125 + 0.05 * log10(2)
+    crowded = OnlineClusterer(0.125, scorer=always, threshold_rise=0.05)
+    for n in range(2000):  # stories the article is not compared with shift only the threshold
+        crowded.start(f"o{n}", Signals(Counter({f"other{n}": 1}), Counter(), frozenset(), -vector, None))
+    first = crowded.assign("a", signals())
+    assert crowded.assign("b", signals()) != first  # 0.2 < 0.125 + 0.05 * log10(2002)

@@ -30,10 +30,10 @@ class StoryStream:
     gives every article's story as it stands now (an `Assignment` gives it as decided then).
     """
 
-    def __init__(self, threshold: float = 0.25, window_days: float = 7.0,
+    def __init__(self, threshold: float = 0.125, window_days: float = 7.0,
                  duplicate_threshold: float = 0.7, merge_threshold: float = 0.8,
-                 scorer: StoryScorer | None = None, memory: int = MEMORY) -> None:
-        self.clusterer = OnlineClusterer(threshold, window_days, merge_threshold, scorer, memory)
+                 scorer: StoryScorer | None = None, memory: int = MEMORY, threshold_rise: float = 0.05) -> None:
+        self.clusterer = OnlineClusterer(threshold, window_days, merge_threshold, scorer, memory, threshold_rise)
         self.duplicates = DuplicateIndex(duplicate_threshold)
         self._decided: dict[str, str] = {}
         self._fingerprints: dict[str, str] = {}  # article id -> content hash, to tell re-adds from reused ids

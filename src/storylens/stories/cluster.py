@@ -150,9 +150,10 @@ class Changes:
 class OnlineClusterer:
     """Assigns articles to stories one at a time, looking only at what came before."""
 
-    def __init__(self, threshold: float = 0.25, window_days: float = 7.0, merge_threshold: float = 0.8,
-                 scorer: StoryScorer | None = None, memory: int = MEMORY) -> None:
+    def __init__(self, threshold: float = 0.125, window_days: float = 7.0, merge_threshold: float = 0.8,
+                 scorer: StoryScorer | None = None, memory: int = MEMORY, threshold_rise: float = 0.05) -> None:
         self.threshold = threshold
+        self.threshold_rise = threshold_rise
         self.merge_threshold = merge_threshold
         self.window_days = window_days
         self.memory = memory
@@ -190,11 +191,18 @@ class OnlineClusterer:
         probability = self.scorer.probability(features)
         order = np.argsort(-probability)
         best = candidates[int(order[0])]
-        if probability[order[0]] < self.threshold:
+        if probability[order[0]] < self.join_threshold():
             return self.start(article_id, signals)
         for other in self._also_belongs(features, int(order[0])):
             self.merge(candidates[other], best)
         return self.join(best, signals)
+
+    def join_threshold(self) -> float:
+        """The probability an article needs to join its likeliest story. It rises with the stories
+        remembered: the more of them, the more lie near any article and the likelier the best
+        wrong one scores high by chance. A fixed threshold fitted to one window size gains in small
+        windows and loses in large ones (README, rules (ix) and (xi))."""
+        return self.threshold + self.threshold_rise * math.log10(1 + len(self.stories))
 
     def _also_belongs(self, features: np.ndarray, best: int) -> list[int]:
         """Candidates other than `best` that the article would join were `best` not there: the

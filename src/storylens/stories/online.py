@@ -43,13 +43,14 @@ class Placed:
 
 @dataclass(frozen=True)
 class StreamSettings:
-    threshold: float = 0.25
+    threshold: float = 0.125
     window_days: float = 7.0
     duplicate_threshold: float = 0.7
     merge_threshold: float = 0.8
     scorer: str = ""  # a scorer file; empty: the shipped one
     memory: int = 5000
     split_cut: float = 0.325  # 0: stories are shown as the single pass placed them
+    threshold_rise: float = 0.05
 
 
 class StoredStories:
@@ -192,7 +193,7 @@ class StoredStories:
         if self._scorer is None:
             self._scorer = StoryScorer.load(s.scorer or None)
         stream = StoryStream(s.threshold, s.window_days, s.duplicate_threshold, s.merge_threshold,
-                             self._scorer, s.memory)
+                             self._scorer, s.memory, s.threshold_rise)
         stream.joined = self._remember_member  # kept as members, which a split reads
         return stream
 

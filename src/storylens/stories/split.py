@@ -170,7 +170,7 @@ def judged_parts(members: Sequence[Signals], clusterer: OnlineClusterer) -> list
     first, second = ([members[i] for i in part] for part in parts)
     together = np.concatenate([join_probabilities(first, second, clusterer),
                                join_probabilities(second, first, clusterer)])
-    return whole if float(together.mean()) >= clusterer.threshold else parts
+    return whole if float(together.mean()) >= clusterer.join_threshold() else parts
 
 
 def part_story_id(story_id: str, first_article_id: str) -> str:
