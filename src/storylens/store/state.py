@@ -85,7 +85,8 @@ ALIASES_MIGRATION = """
 # each (words, names, headline vector): a batch re-examines the stories it touched over their
 # members (`stories/online.py`), as `storylens cluster` does when a story can change no more.
 # `articles.story_id` is the story shown, which a split may give another part's name; this table
-# keeps the story the clusterer knows. Rows go when their story is forgotten.
+# keeps the story the clusterer knows (a duplicate of a member joins it). When the story is
+# forgotten, what the split reads is emptied and the story kept.
 MEMBERS_MIGRATION = """
     CREATE TABLE story_members (
         n          INTEGER PRIMARY KEY,
@@ -175,8 +176,8 @@ class StoryStateTables:
         """A story's latest `latest` members in arrival order, and the arrival number of the
         oldest of them (None without members): older members stay with the story's first part."""
         rows = self.db.execute(
-            "SELECT n, article_id, words, names, vector FROM story_members WHERE story_id = ? ORDER BY n DESC LIMIT ?",
-            (story_id, latest)).fetchall()[::-1]
+            "SELECT n, article_id, words, names, vector FROM story_members WHERE story_id = ? AND length(vector) > 0 "
+            "ORDER BY n DESC LIMIT ?", (story_id, latest)).fetchall()[::-1]
         members = [(r[1], Counter(json.loads(r[2])), Counter(json.loads(r[3])), np.frombuffer(r[4], dtype=np.float32))
                    for r in rows]
         return members, (rows[0][0] if rows else None)
@@ -230,9 +231,13 @@ class StoryStateTables:
     def forget_stories(self, story_ids: Iterable[str]) -> None:
         """Evicted stories: no article joins them again, so their rows are not needed."""
         ids = [(s,) for s in story_ids]
-        self.db.executemany("UPDATE story_state SET evicted = 1 WHERE story_id = ?", ids)
+        # A story can end in the batch that began it (a late article, outside the window when it
+        # came): it is kept as forgotten all the same, so that every placed article has its story.
+        self.db.executemany("INSERT INTO story_state (story_id, state, touched, last_seen, evicted) VALUES "
+                            "(?, '{}', 0, NULL, 1) ON CONFLICT (story_id) DO UPDATE SET evicted = 1", ids)
         self.db.executemany("DELETE FROM story_rows WHERE story_id = ?", ids)
-        self.db.executemany("DELETE FROM story_members WHERE story_id = ?", ids)
+        # no split looks at a forgotten story again (one restarted by a late article starts its members afresh)
+        self.db.executemany("UPDATE story_members SET words = '{}', names = '{}', vector = x'' WHERE story_id = ?", ids)
 
     def put_members(self, members: Iterable[tuple[str, str, Member]]) -> None:
         """(article id, story placed in, what a split reads of it) of articles just placed."""
@@ -250,10 +255,12 @@ class StoryStateTables:
         latest members only); returns the stories they left."""
         rows = self.db.execute(
             "SELECT DISTINCT a.story_id FROM articles a JOIN story_members m ON m.article_id = a.id "
-            "WHERE m.story_id = ?1 AND m.n < ?2 AND a.story_id != ?1", (story_id, before)).fetchall()
+            "WHERE m.story_id = ?1 AND m.n < ?2 AND length(m.vector) > 0 AND a.story_id != ?1", (story_id, before)
+        ).fetchall()
         if rows:
             self.db.execute("UPDATE articles SET story_id = ?1 WHERE id IN (SELECT article_id FROM story_members "
-                            "WHERE story_id = ?1 AND n < ?2) AND story_id != ?1", (story_id, before))
+                            "WHERE story_id = ?1 AND n < ?2 AND length(vector) > 0) AND story_id != ?1",
+                            (story_id, before))
         return {r[0] for r in rows}
 
     def put_pending_vectors(self, rows: Iterable[tuple[str, bytes]]) -> None:
