@@ -402,7 +402,8 @@ def clean_cmd(settings: config.Settings, files: tuple[str, ...], as_json: bool, 
 @click.argument("articles", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines {id, story} (the contract).")
 @click.option("--threshold", type=float, default=None,
-              help="Probability (0-1) an article must belong to a story to join it "
+              help="Probability (0-1) an article must belong to a story to join it while no story is "
+              "remembered; it rises with the stories remembered (story_threshold_rise) "
               "[default: story_threshold, see `storylens config`].")
 @click.option("--window-days", type=float, default=None, help="Days a story stays open to new articles.")
 @click.pass_obj
