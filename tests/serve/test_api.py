@@ -249,3 +249,9 @@ def test_an_empty_list_page_says_why_it_is_empty(demo: TestClient) -> None:
     past_the_end = demo.get("/", params={"page": 999}).text
     assert "No story yet" not in past_the_end and "No stories on page 999" in past_the_end
     assert "page=1\">the last page is 1" in past_the_end
+
+
+def test_a_missing_story_page_says_where_stories_are_listed_for_its_reader(demo: TestClient) -> None:
+    page = demo.get("/stories/nope")
+    assert page.status_code == 404 and "list of stories" in page.text and "/api/" not in page.text
+    assert "GET /api/stories" in demo.get("/api/stories/nope").json()["error"]["message"]

@@ -8,6 +8,7 @@ import pytest
 
 from storylens import api, config
 from storylens.config import Settings
+from storylens.errors import NotFoundError
 from storylens.model import RawDocument
 from storylens.store import SQLiteStore
 from storylens.stories.cluster import TermSpace
@@ -222,3 +223,18 @@ def test_a_store_with_the_split_off_shows_the_single_pass(tmp_path: Path) -> Non
     _ingest(settings, TWO_EVENTS)
     assert set(_shown(settings.db).values()) == {"sr0"}
     check_store(settings.db)
+
+
+def test_an_id_that_names_no_story_any_more_leads_to_where_its_articles_are(tmp_path: Path) -> None:
+    settings = Settings(db=str(tmp_path / "s.db"), story_split_cut=CUT)
+    _ingest(settings, TWO_EVENTS)
+    part = part_story_id("sr0", "t0")
+    with SQLiteStore(settings.db) as store:
+        assert store.story(part).id == part
+        with store.transaction():  # a later look folds the part back, and the story is merged away
+            store.show_in_stories({f"t{k}": "sr0" for k in range(3)})
+            store.merge_story("sr0", "sr1")
+        assert store.story(part).id == store.story("sr0").id == "sr1"
+        assert set(store.story(part).article_ids) == {line["id"] for line in TWO_EVENTS}
+        with pytest.raises(NotFoundError):
+            store.story("snever+seen")

@@ -73,11 +73,11 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
                            until=until, sort=sort, limit=per_page, offset=(page - 1) * per_page)
         return with_retries(lambda: stores.get().story_page(query))
 
-    def story(story_id: str) -> Story:
+    def story(story_id: str, listed: str = "GET /api/stories lists them") -> Story:
         try:
             return with_retries(lambda: stores.get().story(story_id))
         except NotFoundError:
-            raise ApiError(404, "not_found", f"no story {story_id!r}; GET /api/stories lists them") from None
+            raise ApiError(404, "not_found", f"no story {story_id!r}; {listed}") from None
 
     def article(article_id: str) -> Article:
         try:
@@ -205,7 +205,7 @@ def create_app(settings: config.Settings | None = None) -> FastAPI:
 
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:
-        found = story(story_id)
+        found = story(story_id, "the list of stories on the first page shows them")
         return HTMLResponse(pages.get(found, lambda: story_html(found)))
 
     def story_html(found: Story) -> str:

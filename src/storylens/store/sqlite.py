@@ -397,16 +397,35 @@ class SQLiteStore(StoryStateTables):
         return None if row is None else row["story_id"]
 
     def story(self, story_id: str) -> Story:
-        """The story with this id, or the first (in arrival order) whose id starts with it (4+ characters)."""
+        """The story with this id, or the first (in arrival order) whose id starts with it (4+
+        characters). An id that names no story any more (merged into another since, or a part of a
+        split that a later look folded back) gives the story its articles are in now, so that a
+        link kept from yesterday still leads somewhere."""
         row = self.db.execute("SELECT story_id FROM articles WHERE story_id = ? LIMIT 1", (story_id,)).fetchone()
         if row is None and len(story_id) >= 4:  # a range over the index, not a scan: a prefix of an id
             row = self.db.execute(
                 "SELECT story_id FROM articles WHERE story_id >= ?1 AND story_id < ?1 || char(1114111) "
                 "ORDER BY seq LIMIT 1", (story_id,)).fetchone()
+        if row is None and (now := self._story_now(story_id)):
+            row = {"story_id": now}
         found = self.stories_by_id([row["story_id"]]) if row else []
         if not found:
             raise NotFoundError(f"no story {story_id!r} in {self.path}; `storylens stories` lists them")
         return found[0]
+
+    def _story_now(self, story_id: str) -> str | None:
+        """Where a story's articles went: the story it was merged into, or, for a part of a split
+        (`ID+FIRST`, see `split.part_story_id`), the story it was split from."""
+        tried = story_id
+        for _ in range(3):  # a part of a merged story, or a merged story's part: a step or two
+            alias = self.db.execute("SELECT merged_into FROM story_aliases WHERE story_id = ?", (tried,)).fetchone()
+            nxt = alias[0] if alias else (tried.rsplit("+", 1)[0] if "+" in tried else None)
+            if nxt is None:
+                return None
+            if self.db.execute("SELECT 1 FROM articles WHERE story_id = ? LIMIT 1", (nxt,)).fetchone():
+                return nxt
+            tried = nxt
+        return None
 
     # -- rejections and comparisons -------------------------------------------------------------
     def add_rejections(self, rejections: Iterable[Rejection]) -> None:
