@@ -182,7 +182,7 @@ class StoryStateTables:
                    for r in rows]
         return members, (rows[0][0] if rows else None)
 
-    def stories_shown(self, story_ids: Iterable[str]) -> set[str]:
+    def stories_with_articles(self, story_ids: Iterable[str]) -> set[str]:
         """The ones of these stories that show an article (a part a later look folded back shows none)."""
         ids = list(story_ids)
         chunks = [ids[start:start + 500] for start in range(0, len(ids), 500)]

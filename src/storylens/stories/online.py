@@ -118,7 +118,7 @@ class StoredStories:
             placed.touched |= self._show_parts(store, clusterer, story)
         shown = store.shown_stories(list(placed.stories))
         placed.stories = {a: (shown[a] or story, original) for a, (story, original) in placed.stories.items()}
-        placed.touched = store.stories_shown(placed.touched | {story for story, _ in placed.stories.values()})
+        placed.touched = store.stories_with_articles(placed.touched | {story for story, _ in placed.stories.values()})
 
     def _show_parts(self, store: SQLiteStore, clusterer: OnlineClusterer, story: str) -> set[str]:
         """Show a story's members in its parts; returns every story shown or left."""

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from storylens.store.state import Member  # article id, words, names, unit headline vector
 from storylens.stories.cluster import (
     EVICT_EVERY,
     LEAST_OF,
@@ -180,7 +181,6 @@ def part_story_id(story_id: str, first_article_id: str) -> str:
     return f"{story_id}+{story_id_for(first_article_id)[1:]}"
 
 
-Member = tuple[str, Counter[str], Counter[str], np.ndarray]  # article id, words, names, unit headline vector
 
 
 class BatchSplits:
