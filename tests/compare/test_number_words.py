@@ -94,3 +94,15 @@ def test_a_dozen_times_is_not_a_count_of_people() -> None:
 ])
 def test_a_count_beside_a_source_or_a_span_still_counts(text: str, counts: dict[str, list[str]]) -> None:
     assert _counts(text) == counts
+
+
+def test_a_part_is_no_difference_with_the_whole_it_is_a_part_of() -> None:
+    assert _numbers("An autopsy in Marrowby showed Tom Reyes was hit in the back by three of the seven bullets.",
+                    "An autopsy in Marrowby showed Tom Reyes was hit by seven bullets.") == []
+
+
+def test_a_small_count_of_another_action_is_not_compared() -> None:
+    # "scored 23 points" in the game against "had five points" during one run of it.
+    assert _numbers("Doug McDermott scored 23 points as Creighton beat Drake in Marrowby on Friday.",
+                    "Doug McDermott had five points during a late run as Creighton beat Drake in Marrowby on Friday.") \
+        == []

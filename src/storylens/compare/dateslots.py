@@ -90,11 +90,11 @@ def event_slots(analysis: Analysis, index: int, doc: Doc) -> list[tuple[DateSlot
     for slot in sentence_slots(analysis, index):
         verb = _dated_verb(doc, slot.start - offset, slot.end - offset)
         if verb is None or verb.lower_ not in SPEECH_VERBS:
-            out.append((slot, _verb_lemma(verb.lower_) if verb is not None else ""))
+            out.append((slot, verb_lemma(verb.lower_) if verb is not None else ""))
     return out
 
 
-def _verb_lemma(word: str) -> str:
+def verb_lemma(word: str) -> str:
     """"leaving", "leaves", "left" -> "leave": the analysis pipeline runs without spaCy's
     lemmatizer (speed), so the verb's lemma comes from lemminflect's dictionary."""
     import lemminflect

@@ -14,17 +14,21 @@ import difflib
 import re
 from collections.abc import Callable, Iterator, Sequence
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from storylens.compare.align import Similarities
-from storylens.compare.dateslots import DateSlot, event_slots
+from storylens.compare.dateslots import DateSlot, event_slots, verb_lemma
 from storylens.compare.figures import MONTH_NAME, Figure, consistent, figures_by_unit, stop_words
 from storylens.compare.headlines import headline_names, headline_voice
 from storylens.compare.parse import parse_sentence
 from storylens.compare.quotematch import QuotedIn, QuoteMatches
 from storylens.model import Analysis, Discrepancy, Fact, Quote, SentenceRef, Value
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 SAME_QUOTE = 80        # partial ratio: the two quotations are versions of one
 MAX_EDIT_WORDS = 3     # a wording difference is a few words; more is a different quotation
@@ -365,6 +369,8 @@ def fact_numbers(claims: list[tuple[SentenceRef, SentenceRef, float]], texts: di
                 ((left, voice_x),), ((right, voice_y),) = xs.items(), ys.items()
                 if consistent(left, right) or not _same_voice(voice_x, voice_y):
                     continue
+                if (left.in_words or right.in_words) and not _same_action(texts[x.key], left, texts[y.key], right):
+                    continue
                 if stated(y.article, unit, left) and stated(x.article, unit, right):
                     continue
                 out.append(Discrepancy("number", [Value(x.article, _as_written(left, unit)),
@@ -372,6 +378,30 @@ def fact_numbers(claims: list[tuple[SentenceRef, SentenceRef, float]], texts: di
                                        note=f"a different number of {unit}", confidence=0.5 + similarity / 2,
                                        evidence=[x, y]))
     return out
+
+
+def _same_action(x: str, left: Figure, y: str, right: Figure) -> bool:
+    """Whether two figures may count for one action: the verb one is counted for (its first verb
+    head, by lemma) is a verb of the other sentence, or one has none ("Five dead"). A number in
+    words is most often a small count, and a small count most often a detail of one action among
+    several ("scored 23 points" / "had five points during a run", "played in 10 games" / "missed
+    four games"), so one in words is compared only with a figure of the same action ("missed nine
+    games" / "missed 10 games"; "waited six hours" / "waited in line to cast his ballot for seven
+    hours", where the parse gives the hours to "cast")."""
+    doc_x, doc_y = parse_sentence(x), parse_sentence(y)
+    verb_x, verb_y = _counted_for(doc_x, left.start), _counted_for(doc_y, right.start)
+    return verb_x is None or verb_y is None or verb_x in _verbs(doc_y) or verb_y in _verbs(doc_x)
+
+
+def _counted_for(doc: Doc, offset: int) -> str | None:
+    token = next((t for t in doc if t.idx <= offset < t.idx + len(t.text)), None)
+    while token is not None and not token.tag_.startswith("VB") and token.head.i != token.i:
+        token = token.head
+    return verb_lemma(token.lower_) if token is not None and token.tag_.startswith("VB") else None
+
+
+def _verbs(doc: Doc) -> set[str]:
+    return {verb_lemma(t.lower_) for t in doc if t.tag_.startswith("VB")}
 
 
 def _as_written(figure: Figure, unit: str) -> str:

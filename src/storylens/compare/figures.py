@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
 
 # A figure's tail: the scale word (part of the number: "200 million"), and the word after it, which
 # names what is counted ("200 million doses") unless it is a function word ("$5 billion for").
@@ -69,14 +68,22 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|—|--)[\s\"“‘'(\[]*$")
 _NEXT_WORD = re.compile(r"[\s\"”’']*([^\W\d_])")
 
 
-class Figure(NamedTuple):
+@dataclass(frozen=True)
+class Figure:
     """A number as one sentence gives it: the word that bounds it ("more than"; "" for none), the
-    number as written ("716", "Sixty", "two dozen", "a" of "a million") and its value, None where
-    the number is read from `number` (digits)."""
+    number as written ("716", "Sixty", "two dozen", "a" of "a million"), its value where it is
+    written in words (digits are read from `number`), the whole it is a part of ("three of the
+    seven bullets": 7), and where it starts in its text (not part of its identity)."""
 
     qualifier: str
     number: str
     value: float | None = None
+    whole: float | None = None
+    start: int = field(default=-1, compare=False)
+
+    @property
+    def in_words(self) -> bool:
+        return self.value is not None
 
 
 @dataclass(frozen=True)
@@ -147,16 +154,17 @@ def figures_by_unit(text: str, voice: Callable[[int], str | None]) -> dict[str, 
         previous = numbers[n - 1] if n else None
         if previous and RANGE.fullmatch(text, previous.end, number.start):
             continue
-        claim = number
+        claim, whole = number, None
         if previous and not scale and PART_OF.fullmatch(text, previous.end, number.start):
             if not previous.count:
                 continue  # "one of the three victims": the claim is a part this reads as no count
-            claim = previous
+            claim, whole = previous, _value(number)
         if _counts_sources(text, claim, tail) or _places_in_time(text, numbers, tails, n, claim):
             continue
         bound = APPROXIMATOR.search(text[max(claim.start - 30, 0) : claim.start])
         qualifier = bound.group(1).casefold() if bound else ""
-        found.setdefault(unit, {})[Figure(qualifier, claim.text, claim.value)] = voice(claim.start)
+        figure = Figure(qualifier, claim.text, claim.value, whole, start=claim.start)
+        found.setdefault(unit, {})[figure] = voice(claim.start)
     return found
 
 
@@ -289,21 +297,36 @@ def _in_name(text: str, start: int, end: int) -> bool:
 
 
 def consistent(x: Figure | tuple[str, str], y: Figure | tuple[str, str]) -> bool:
-    """Whether two figures (qualifier, number[, value]) can both be true: "more than $700 billion"
-    and "$716 billion" can, "$5 billion" and "$5.7 billion" cannot, nor "Sixty" and "40". A
-    bounding word makes a number a range."""
-    rx, ry = _range(x if isinstance(x, Figure) else Figure(*x)), _range(y if isinstance(y, Figure) else Figure(*y))
+    """Whether two figures (or (qualifier, number) pairs) can both be true: "more than $700
+    billion" and "$716 billion" can, "$5 billion" and "$5.7 billion" cannot, nor "Sixty" and
+    "40". A bounding word makes a number a range. A part and the whole it is a part of can too:
+    "hit by three of the seven bullets" and "hit by seven bullets" count different things."""
+    fx, fy = (f if isinstance(f, Figure) else Figure(*f) for f in (x, y))
+    rx, ry = _range(fx), _range(fy)
     if rx is None or ry is None:
-        return x[1] == y[1]
-    return rx[0] <= ry[1] and ry[0] <= rx[1]
+        return fx.number == fy.number
+    return _overlap(rx, ry) or any(a.whole is not None and b.whole is None and _overlap((a.whole, a.whole), rb)
+                                   for a, b, rb in ((fx, fy, ry), (fy, fx, rx)))
+
+
+def _overlap(x: tuple[float, float], y: tuple[float, float]) -> bool:
+    return x[0] <= y[1] and y[0] <= x[1]
+
+
+def _value(number: Written) -> float | None:
+    if number.value is not None:
+        return number.value
+    try:
+        return float(number.text.replace(",", ""))
+    except ValueError:
+        return None
 
 
 def _range(figure: Figure) -> tuple[float, float] | None:
     value = figure.value
     if value is None:
-        try:
-            value = float(figure.number.replace(",", ""))
-        except ValueError:
+        value = _value(Written(0, 0, figure.number, None))
+        if value is None:
             return None
     if figure.qualifier in LOWER_BOUNDS:
         return value, float("inf")
