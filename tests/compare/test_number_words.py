@@ -31,17 +31,23 @@ def test_a_count_in_words_is_compared_with_one_in_digits_as_written() -> None:
 
 
 def test_one_of_the_victims_is_no_count_of_victims() -> None:
+    told = "victims of the Harlow Bridge collapse in Marrowby were children, police said."
+    assert _numbers(f"Three {told}", f"Two {told}") == [["Three victims", "Two victims"]]
     assert _numbers("One of the victims of the Harlow Bridge collapse in Marrowby was a child, police said.",
-                    "Two victims of the Harlow Bridge collapse in Marrowby were children, police said.") == []
+                    f"Two {told}") == []
 
 
 def test_a_speakers_number_word_is_not_set_against_an_outlets_digits() -> None:
-    assert _numbers('"Sixty people were killed when the Harlow Bridge collapsed," Mayor Ann Lee of Marrowby said.',
-                    "40 people were killed when the Harlow Bridge collapsed, Mayor Ann Lee of Marrowby said.") \
-        == []
+    said = "people were killed when the Harlow Bridge collapsed, Mayor Ann Lee of Marrowby said."
+    assert _numbers(f"Sixty {said}", f"40 {said}") == [["40 people", "Sixty people"]]
+    quoted = '"Sixty people were killed when the Harlow Bridge collapsed," Mayor Ann Lee of Marrowby said.'
+    assert _numbers(quoted, f"40 {said}") == []
 
 
 def test_a_bound_in_words_holds_a_figure_inside_it() -> None:
+    assert _numbers("Sixty people were hurt when the Harlow Bridge in Marrowby collapsed on Tuesday.",
+                    "72 people were hurt when the Harlow Bridge in Marrowby collapsed on Tuesday.") \
+        == [["72 people", "Sixty people"]]
     assert _numbers("More than sixty people were hurt when the Harlow Bridge in Marrowby collapsed on Tuesday.",
                     "72 people were hurt when the Harlow Bridge in Marrowby collapsed on Tuesday.") == []
 
@@ -84,6 +90,9 @@ def test_a_number_word_that_counts_nothing_gives_no_figure(text: str) -> None:
 
 def test_a_dozen_times_is_not_a_count_of_people() -> None:
     assert _numbers("Police in Marrowby said the Harlow Bridge had been hit a dozen times by barges.",
+                    "Police in Marrowby said the Harlow Bridge had been hit 14 times by barges.") \
+        == [["14 times", "a dozen times"]]
+    assert _numbers("Police in Marrowby said the Harlow Bridge had been hit a dozen times by barges.",
                     "Police in Marrowby said the Harlow Bridge had been hit by 14 barges.") == []
 
 
@@ -97,12 +106,16 @@ def test_a_count_beside_a_source_or_a_span_still_counts(text: str, counts: dict[
 
 
 def test_a_part_is_no_difference_with_the_whole_it_is_a_part_of() -> None:
+    shot = "An autopsy in Marrowby showed Tom Reyes was hit by seven bullets."
+    assert _numbers(shot.replace("seven", "five"), shot) == [["five bullets", "seven bullets"]]
     assert _numbers("An autopsy in Marrowby showed Tom Reyes was hit in the back by three of the seven bullets.",
-                    "An autopsy in Marrowby showed Tom Reyes was hit by seven bullets.") == []
+                    shot) == []
 
 
 def test_a_small_count_of_another_action_is_not_compared() -> None:
     # "scored 23 points" in the game against "had five points" during one run of it.
-    assert _numbers("Doug McDermott scored 23 points as Creighton beat Drake in Marrowby on Friday.",
-                    "Doug McDermott had five points during a late run as Creighton beat Drake in Marrowby on Friday.") \
-        == []
+    game = "as Creighton beat Drake in Marrowby on Friday."
+    assert _numbers(f"Doug McDermott scored 23 points {game}", f"Doug McDermott scored five points {game}") \
+        == [["23 points", "five points"]]
+    assert _numbers(f"Doug McDermott scored 23 points {game}",
+                    f"Doug McDermott had five points during a late run {game}") == []
