@@ -27,7 +27,7 @@ from storylens.stories.cluster import OnlineClusterer
 from storylens.stories.dedup import Slot, signature_bytes, signature_from_bytes
 from storylens.stories.scorer import StoryScorer
 from storylens.stories.signals import EMBED_BATCH, Signals, read_signals
-from storylens.stories.split import SPLIT_MEMBERS, part_story_id, split_members
+from storylens.stories.split import SPLIT_MEMBERS, part_names, split_members
 from storylens.stories.state import decode, encode
 
 UNKNOWN = "unknown"  # state version of a process that has not loaded one yet
@@ -128,26 +128,14 @@ class StoredStories:
         parts = split_members([m[1:] for m in members], clusterer.word_space, clusterer.name_space,
                               self.settings.split_cut)
         was = store.shown_stories([m[0] for m in members])
-        wanted: dict[str, str] = {}
-        for number, part in enumerate(parts):
-            name = story if number == 0 else self._part_name(store, story, members[part[0]][0], was, wanted)
-            wanted.update((members[i][0], name) for i in part)
+        own = set(was.values())  # a name this story's members are shown under is this story's to keep
+        names = part_names(story, [members[part[0]][0] for part in parts],
+                           lambda name: name not in own and store.story_name_taken(name))
+        wanted = {members[i][0]: name for name, part in zip(names, parts, strict=True) for i in part}
         moved = {a: s for a, s in wanted.items() if was.get(a) != s}
         store.show_in_stories(moved)
         left = store.show_older_in(story, oldest)
         return left | {s for a in moved if (s := was.get(a))} | set(moved.values())
-
-    @staticmethod
-    def _part_name(store: SQLiteStore, story: str, first: str, was: dict[str, str | None],
-                   given: dict[str, str]) -> str:
-        """A part's story id (`split.part_story_id`), the same at every look while the part keeps
-        its first article; suffixed only when another story holds the name."""
-        own = set(was.values()) - set(given.values())
-        name = base = part_story_id(story, first)
-        n = 2
-        while name in given.values() or (name not in own and store.story_name_taken(name)):
-            name, n = f"{base}~{n}", n + 1
-        return name
 
     def _save(self, store: SQLiteStore, stream: StoryStream) -> None:
         """Write what the batch changed, in the caller's transaction."""

@@ -181,6 +181,20 @@ def part_story_id(story_id: str, first_article_id: str) -> str:
     return f"{story_id}+{story_id_for(first_article_id)[1:]}"
 
 
+def part_names(story_id: str, firsts: Sequence[str], taken: Callable[[str], bool]) -> list[str]:
+    """The ids of a story's parts, given each part's first article (the part holding the story's
+    first article first): that part keeps `story_id`, the others `part_story_id`, suffixed only
+    when `taken` says another story holds the name (or an earlier part of this split took it)."""
+    names = [story_id]
+    for first in firsts[1:]:
+        name = base = part_story_id(story_id, first)
+        n = 2
+        while name in names or taken(name):
+            name, n = f"{base}~{n}", n + 1
+        names.append(name)
+    return names
+
+
 
 
 class BatchSplits:
@@ -226,12 +240,8 @@ class BatchSplits:
         older, latest = members[:-SPLIT_MEMBERS], members[-SPLIT_MEMBERS:]
         parts = [[latest[i] for i in part] for part in split_members(
             [m[1:] for m in latest], self.clusterer.word_space, self.clusterer.name_space, self.cut)]
-        named = [(story, older + parts[0])]
-        for part in parts[1:]:
-            part_id = base = part_story_id(story, part[0][0])
-            n = 2
-            while part_id in self._given or part_id in self.clusterer.stories:
-                part_id, n = f"{base}~{n}", n + 1
-            self._given.add(part_id)
-            named.append((part_id, part))
-        return named
+        names = part_names(story, [part[0][0] for part in parts],
+                           lambda name: name in self._given or name in self.clusterer.stories)
+        self._given.update(names[1:])
+        parts[0] = older + parts[0]  # members past the latest looked at stay with the first part
+        return list(zip(names, parts, strict=True))
