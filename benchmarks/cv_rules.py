@@ -507,7 +507,8 @@ def _grid_scores(data: LabelledSet, ids: set[str], rule: str) -> list[float]:
     return _scores(articles, gold, RULES[rule](articles, signals, GRIDS[rule]))
 
 
-def joint_setting(rule: str, sets: Sequence[str], count: int) -> None:
+def joint_setting(rule: str, sets: Sequence[str], count: int
+                  ) -> tuple[dict[str, list[tuple[float, float, float]]], dict[str, list[float]]]:
     """Rule (viii): per fold k, the setting of `rule`'s grid with the highest mean over `sets` of
     BCubed F1 on each set's other folds (run as one stream), scored on fold k of each set beside
     the reference and the shipped pass; then the setting the whole sets choose the same way (the
@@ -541,3 +542,4 @@ def joint_setting(rule: str, sets: Sequence[str], count: int) -> None:
         print(f"  whole sets at {'none' if setting == NO_SPLIT else setting}: mean {mean[k]:.4f} ("
               + ", ".join(f"{d.name} {w[k]:.4f}" for d, w in zip(data, whole, strict=True)) + ")")
     print(f"[{rule} joint] chosen on the whole sets (tuned on): {grid[chosen(list(mean))]} ({max(mean):.4f})")
+    return rows, {d.name: w for d, w in zip(data, whole, strict=True)}
