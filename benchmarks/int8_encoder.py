@@ -196,6 +196,7 @@ def cross_validate(words: int, rule: tuple[float, float] | None) -> None:
     scorer = fit_rows([candidate_rows(train.articles, train.signals, train.gold)], {"trained_on": "neus-train"},
                       using)
     StoryScorer.load = classmethod(lambda cls, path=None: scorer)  # type: ignore[method-assign,assignment]
+    cv_rules._passes.clear()  # passes kept from another headline would be reused for the same articles
     if rule:
         cv_rules.SHIPPED_THRESHOLD = cv_stories.SHIPPED_THRESHOLD = rule
     print(f"title + {words} words, int8 alone; scorer refitted on neus-train: "
