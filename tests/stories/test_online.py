@@ -115,6 +115,42 @@ def test_a_store_from_before_the_state_was_kept_is_rebuilt_once(tmp_path: Path) 
     check_store(settings.db)
 
 
+def at_schema_12(db: str, drop_members: bool) -> None:
+    """The store as storylens left it at schema 12, with or without the members of its articles."""
+    with SQLiteStore(db) as store, store.transaction():
+        if drop_members:  # what the move from 11 to 12 left: placed articles, no members
+            store.db.execute("DELETE FROM story_members")
+        store.db.execute("PRAGMA user_version = 12")
+
+
+def test_articles_placed_before_members_were_kept_get_them_on_the_next_placement(tmp_path: Path) -> None:
+    settings = Settings(db=str(tmp_path / "s.db"))
+    docs = documents()
+    api.ingest_documents(docs[:-1], settings)
+    at_schema_12(settings.db, drop_members=True)
+    with SQLiteStore(settings.db) as store:
+        assert store.schema_version == 13 and "built" not in store.state_meta()
+    api.ingest_documents(docs[-1:], settings, stories=api.online_stories(settings))
+    with SQLiteStore(settings.db) as store:
+        members = {r[0] for r in store.db.execute("SELECT article_id FROM story_members")}
+        assert store.state_meta()["built"] == "1"
+    assert members == {d.id for d in docs}
+    whole = Settings(db=str(tmp_path / "whole.db"))
+    api.ingest_documents(docs, whole)
+    assert partition(settings.db) == partition(whole.db)
+    check_store(settings.db)
+
+
+def test_a_store_whose_articles_all_have_members_keeps_its_state_through_schema_13(tmp_path: Path) -> None:
+    settings = Settings(db=str(tmp_path / "s.db"))
+    api.ingest_documents(documents(), settings)
+    with SQLiteStore(settings.db) as store:
+        before = store.state_meta()
+    at_schema_12(settings.db, drop_members=False)
+    with SQLiteStore(settings.db) as store:
+        assert store.schema_version == 13 and store.state_meta() == before
+
+
 def test_a_writer_with_stale_state_reloads_before_placing(tmp_path: Path) -> None:
     settings = Settings(db=str(tmp_path / "s.db"))
     docs = documents()

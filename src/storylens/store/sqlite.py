@@ -18,6 +18,7 @@ from storylens.store.base import STORY_ORDERS, StoryPage, StoryQuery
 from storylens.store.search import SEARCH_MIGRATION, search_matches, story_filters
 from storylens.store.state import (
     ALIASES_MIGRATION,
+    MEMBERS_BACKFILL_MIGRATION,
     MEMBERS_MIGRATION,
     PENDING_VECTORS_MIGRATION,
     STATE_MIGRATION,
@@ -174,6 +175,7 @@ MIGRATIONS: list[str] = [
     SEARCH_MIGRATION,
     ALIASES_MIGRATION,
     MEMBERS_MIGRATION,
+    MEMBERS_BACKFILL_MIGRATION,
 ]
 
 _STORY_COLUMNS = "seq, id, story_id, title, outlet, published, duplicate_of"

@@ -99,6 +99,17 @@ MEMBERS_MIGRATION = """
     CREATE INDEX story_members_story ON story_members (story_id, n)
 """
 
+# Schema 13: a store whose articles were placed before schema 12 has no members for them, so its
+# split would look at the members placed since and show the older articles in the story's first
+# part, unexamined. Forgetting that the state was built makes the next placement replay every
+# placed article once (`StoredStories._rebuild`), which writes their members; a store whose every
+# placed article has a member row (a forgotten story's rows are kept, emptied) is left alone.
+MEMBERS_BACKFILL_MIGRATION = """
+    DELETE FROM story_meta WHERE key = 'built' AND EXISTS (
+        SELECT 1 FROM articles a WHERE a.story_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM story_members m WHERE m.article_id = a.id))
+"""
+
 Member = tuple[str, Counter[str], Counter[str], np.ndarray]  # article id, words, names, unit headline vector
 
 
