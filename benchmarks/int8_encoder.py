@@ -100,8 +100,12 @@ class AloneEncoder:
     """Each text run alone (unpadded, its own input scale) on `threads` single-threaded workers."""
 
     def __init__(self, model: Path, tokenizer: Path, threads: int = 2) -> None:
-        self.inner = embed.Embedder(model, tokenizer, threads=1)
         import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(tokenizer))
+        self.tokenizer.enable_truncation(max_length=embed.MAX_TOKENS)
+        self.tokenizer.no_padding()
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
@@ -119,7 +123,7 @@ class AloneEncoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, embed.DIM), dtype=np.float32)
-        tokens = [e.ids for e in self.inner._tokenizer.encode_batch([t or " " for t in texts])]
+        tokens = [e.ids for e in self.tokenizer.encode_batch([t or " " for t in texts])]
         return np.vstack(list(self.workers.map(self.one, tokens)))
 
 
