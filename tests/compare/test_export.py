@@ -144,3 +144,52 @@ def test_a_one_article_report_counts_one_article() -> None:
     assert "\n1 article: " in export.to_markdown(report)
     assert any(str(line).startswith("1 article: ") for line in export.terminal_lines(export.view(report), None))
     assert "\n2 articles: " in export.to_markdown(_report())
+
+
+def _pair(kind: str, left: tuple[str, str, str], right: tuple[str, str, str], note: str | None = None) -> dict:
+    """A pairwise discrepancy as the report gives it: (article, sentence text, value) each side."""
+    return {"kind": kind, "note": note, "confidence": 0.8,
+            "values": [{"article": left[0], "text": left[2]}, {"article": right[0], "text": right[2]}],
+            "evidence": [{"sentence": _sentence_id(left[0], left[1]), "text": left[1]},
+                         {"sentence": _sentence_id(right[0], right[1]), "text": right[1]}]}
+
+
+_SENTENCES: dict[str, int] = {}
+
+
+def _sentence_id(article: str, text: str) -> str:
+    return f"{article}:s{_SENTENCES.setdefault(text, len(_SENTENCES))}"
+
+
+KEPT = "“We will keep the depot open through the winter,” the mayor said."
+HELD = "“We shall keep the depot open for the whole winter,” the mayor told reporters."
+STAYS = "“We will keep this depot open for the whole winter,” the mayor said on Monday."
+
+
+def test_one_quotation_worded_three_ways_is_one_difference_with_each_outlets_words() -> None:
+    pairs = [_pair("quote_wording", ("k", KEPT, "will keep the"), ("h", HELD, "shall keep the"), "quoted: the mayor"),
+             _pair("quote_wording", ("k", KEPT, "through the winter"), ("h", HELD, "for the whole winter")),
+             _pair("quote_wording", ("h", HELD, "shall keep the"), ("s", STAYS, "will keep this")),
+             _pair("quote_wording", ("k", KEPT, "the depot open through the"),
+                   ("s", STAYS, "this depot open for the whole"))]
+    groups = export.grouped_differences(pairs)
+    assert len(groups) == 1 and groups[0].note == "quoted: the mayor"
+    assert dict(groups[0].values) == {
+        "k": "will keep the depot open through the winter",  # three stretches touching: one run
+        "h": "shall keep the … for the whole winter",  # two apart: both, in the sentence's order
+        "s": "will keep this depot open for the whole"}
+    lines = export.view({"articles": [{"id": a, "outlet": a.upper()} for a in "khs"], "discrepancies": pairs})
+    assert [[outlet for outlet, _ in d.values] for d in lines.differences] == [["K", "H", "S"]]
+
+
+def test_differences_of_other_sentences_or_kinds_stay_apart_and_unplaced_ones_as_given() -> None:
+    other = _pair("quote_wording", ("k", "“Buses run at six,” she said.", "at six"),
+                  ("h", "“Buses run at seven,” she said.", "at seven"))
+    number = _pair("number", ("k", KEPT, "the winter"), ("h", HELD, "the whole winter"))
+    unplaced = _pair("quote_wording", ("k", KEPT, "not in the sentence"), ("s", STAYS, "will keep this"))
+    groups = export.grouped_differences([_pair("quote_wording", ("k", KEPT, "will"), ("h", HELD, "shall")),
+                                         other, number, unplaced])
+    assert [(g.kind, dict(g.values)) for g in groups] == [
+        ("quote_wording", {"k": "will", "h": "shall"}), ("quote_wording", {"k": "at six", "h": "at seven"}),
+        ("number", {"k": "the winter", "h": "the whole winter"}),
+        ("quote_wording", {"k": "not in the sentence", "s": "will keep this"})]

@@ -107,3 +107,11 @@ def test_a_fact_another_fact_holds_whole_is_one_row() -> None:
     _, rows = views.coverage_matrix(report)
     assert [(r.text, r.cells) for r in rows] == [("The bridge fell.", [True, True, True])]
     assert rows[0].headlines == [None, None, "Bridge falls"]  # Three is ticked through its headline only
+
+
+def test_three_wordings_each_mark_what_is_not_in_all_three() -> None:
+    sides = views.words_diff(["owe the families an honest", "owe the families a full and honest",
+                              "owe these families a complete and honest"])
+    assert [[s.text for s in side if s.marks] for side in sides] == [["the", "an"], ["the", "a full and"],
+                                                                    ["these", "a complete and"]]
+    assert ["".join(s.text for s in side) for side in sides][2] == "owe these families a complete and honest"

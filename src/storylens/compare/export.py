@@ -59,6 +59,87 @@ HEADLINE_MARK = "Headline: "
 
 
 @dataclass(frozen=True)
+class DifferenceGroup:
+    """One detail given differently, with every article that gives it: (article id, its text)."""
+
+    kind: str
+    values: list[tuple[str, str]]
+    note: str | None = None
+
+
+def grouped_differences(discrepancies: list[dict[str, Any]]) -> list[DifferenceGroup]:
+    """The report's differences as a reader counts them: one per detail, however many outlets.
+
+    The report pairs articles, so one quotation worded three ways by three outlets is three pairs,
+    and a pair may differ in two stretches of it ("owe the families" / "owe these families", "a
+    full and" / "a complete and"): five lines for one thing said three ways. Pairs of one kind
+    whose evidence shares a sentence are one group; each article's stretches are placed in its
+    sentence and merged where they touch or overlap, in the sentence's order. A pair whose
+    stretches cannot be placed (more than one sentence of an article, or a text not in it) stays
+    as it is. The report itself keeps its pairs: the scorers and the JSON API read those."""
+    parent = list(range(len(discrepancies)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    placed = [_placed_stretches(d) for d in discrepancies]
+    first_with: dict[tuple[str, str], int] = {}
+    for i, (d, spans) in enumerate(zip(discrepancies, placed, strict=True)):
+        for sentence, _, _ in (spans or {}).values():
+            j = first_with.setdefault((d["kind"], sentence), i)
+            parent[root(i)] = root(j)
+    members: dict[int, list[int]] = {}
+    for i in range(len(discrepancies)):
+        members.setdefault(root(i), []).append(i)
+    groups = []
+    for indices in sorted(members.values(), key=min):
+        first = discrepancies[indices[0]]
+        if len(indices) == 1 or any(placed[i] is None for i in indices):
+            groups += [_group_as_is(discrepancies[i]) for i in indices]
+            continue
+        stretches: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+        for i in indices:
+            for article, (_, text, span) in (placed[i] or {}).items():
+                stretches.setdefault(article, (text, []))[1].append(span)
+        values = [(article, _merged(text, spans)) for article, (text, spans) in stretches.items()]
+        groups.append(DifferenceGroup(first["kind"], values, first.get("note")))
+    return groups
+
+
+def _group_as_is(d: dict[str, Any]) -> DifferenceGroup:
+    return DifferenceGroup(d["kind"], [(v["article"], v["text"]) for v in d["values"]], d.get("note"))
+
+
+def _placed_stretches(d: dict[str, Any]) -> dict[str, tuple[str, str, tuple[int, int]]] | None:
+    """article -> (its evidence sentence, that sentence's text, the span of its value in it)."""
+    sentences: dict[str, list[tuple[str, str]]] = {}
+    for e in d.get("evidence", []):
+        sentences.setdefault(article_of(e["sentence"]), []).append((e["sentence"], e.get("text") or ""))
+    out = {}
+    for v in d.get("values", []):
+        found = sentences.get(v["article"], [])
+        start = found[0][1].find(v["text"]) if len(found) == 1 and v["text"] else -1
+        if start < 0:
+            return None
+        out[v["article"]] = (found[0][0], found[0][1], (start, start + len(v["text"])))
+    return out
+
+
+def _merged(text: str, spans: list[tuple[int, int]]) -> str:
+    """The stretches of `text`, joined where they overlap or only a space parts them."""
+    runs: list[list[int]] = []
+    for start, end in sorted(spans):
+        if runs and start <= runs[-1][1] + 1:
+            runs[-1][1] = max(runs[-1][1], end)
+        else:
+            runs.append([start, end])
+    return " … ".join(text[start:end] for start, end in runs)
+
+
+@dataclass(frozen=True)
 class DifferenceLine:
     kind: str
     values: list[tuple[str, str]]  # (outlet, the text that outlet gives)
@@ -133,10 +214,9 @@ def view(report: dict[str, Any], title: str | None = None) -> ReportView:
         digest=[FactLine(d["kind"], d["text"], list(d["outlets"]), words=d.get("words"))
                 for d in report.get("digest", [])],
         facts=sorted((f for f in facts if f.text), key=lambda f: f.kind != "shared"),
-        differences=[DifferenceLine(d["kind"].replace("_", " "),
-                                    [(outlet.get(v["article"], v["article"]), v["text"]) for v in d["values"]],
-                                    d.get("note"))
-                     for d in report.get("discrepancies", [])],
+        differences=[DifferenceLine(g.kind.replace("_", " "),
+                                    [(outlet.get(article, article), text) for article, text in g.values], g.note)
+                     for g in grouped_differences(report.get("discrepancies", []))],
         quotes=[QuoteLine(q.get("speaker"), outlet.get(q["article"], q["article"]), q["text"])
                 for q in report.get("quotes", [])],
         timeline=[TimelineLine(e["date"], e["text"], outlet.get(article_of(e["sentence"]), ""))

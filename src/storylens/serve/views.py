@@ -17,6 +17,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from storylens.compare.export import grouped_differences
 from storylens.model import Analysis
 
 # How many items of each story-page section show before the rest folds into "N more" (a story of
@@ -145,16 +146,28 @@ def differences_within(fact: dict[str, Any], report: dict[str, Any], sentences: 
 
 def word_diff(left: str, right: str) -> tuple[list[Segment], list[Segment]]:
     """Both texts cut into runs, the words that differ marked: the heart of a discrepancy card."""
-    a, b = _TOKEN.findall(left), _TOKEN.findall(right)
-    fold = [t.casefold().strip(".,;:!?\"'“”‘’") for t in a], [t.casefold().strip(".,;:!?\"'“”‘’") for t in b]
-    matcher = difflib.SequenceMatcher(a=fold[0], b=fold[1], autojunk=False)
-    out_a: list[Segment] = []
-    out_b: list[Segment] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        marks: tuple[str, ...] = () if op == "equal" else ("diff",)
-        _append(out_a, "".join(a[i1:i2]), marks)
-        _append(out_b, "".join(b[j1:j2]), marks)
-    return out_a, out_b
+    a, b = words_diff([left, right])
+    return a, b
+
+
+def words_diff(texts: list[str]) -> list[list[Segment]]:
+    """Each text cut into runs, a word marked where the text differs from any other there: a
+    quotation worded three ways marks, in each wording, what is not in all three."""
+    tokens = [_TOKEN.findall(t) for t in texts]
+    folded = [[t.casefold().strip(".,;:!?\"'“”‘’") for t in words] for words in tokens]
+    out = []
+    for i, words in enumerate(tokens):
+        marked: set[int] = set()
+        for j in range(len(texts)):
+            if j != i:
+                matcher = difflib.SequenceMatcher(a=folded[i], b=folded[j], autojunk=False)
+                marked.update(k for op, i1, i2, _, _ in matcher.get_opcodes() if op != "equal"
+                              for k in range(i1, i2))
+        segments: list[Segment] = []
+        for k, word in enumerate(words):
+            _append(segments, word, ("diff",) if k in marked else ())
+        out.append(segments)
+    return out
 
 
 def _append(segments: list[Segment], text: str, marks: tuple[str, ...]) -> None:
@@ -167,20 +180,18 @@ def _append(segments: list[Segment], text: str, marks: tuple[str, ...]) -> None:
 
 
 def discrepancy_cards(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """One card per detail given differently (`grouped_differences`), a side per outlet."""
     names = outlet_names(report)
     cards = []
-    for d in report.get("discrepancies", []):
-        values = d.get("values", [])
-        if len(values) < 2:
+    for group in grouped_differences(report.get("discrepancies", [])):
+        if len(group.values) < 2:
             continue
-        left, right = word_diff(values[0]["text"], values[1]["text"])
+        segments = words_diff([text for _, text in group.values])
         cards.append({
-            "kind": d["kind"].replace("_", " "),
-            "note": d.get("note") or "",
-            "sides": [
-                {"outlet": names.get(values[0]["article"], "?"), "article": values[0]["article"], "segments": left},
-                {"outlet": names.get(values[1]["article"], "?"), "article": values[1]["article"], "segments": right},
-            ],
+            "kind": group.kind.replace("_", " "),
+            "note": group.note or "",
+            "sides": [{"outlet": names.get(article, "?"), "article": article, "segments": marked}
+                      for (article, _), marked in zip(group.values, segments, strict=True)],
         })
     return cards
 
