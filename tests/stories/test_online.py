@@ -151,6 +151,23 @@ def test_a_store_whose_articles_all_have_members_keeps_its_state_through_schema_
         assert store.schema_version == 13 and store.state_meta() == before
 
 
+def test_a_rebuild_replays_articles_into_the_clusterers_stories_not_the_parts_shown(tmp_path: Path) -> None:
+    settings = Settings(db=str(tmp_path / "s.db"))
+    docs = documents()
+    api.ingest_documents(docs[:-1], settings)
+    with SQLiteStore(settings.db) as store, store.transaction():
+        story = store.member_stories()["e0-1"]
+        # As a split shows it: the story's later reports in a part of their own.
+        store.show_in_stories({"e0-1": f"{story}+e0-1"})
+        store.db.execute("DELETE FROM story_meta WHERE key = 'built'")  # the state to be rebuilt
+    api.ingest_documents(docs[-1:], settings, stories=api.online_stories(settings))
+    with SQLiteStore(settings.db) as store:
+        assert store.member_stories()["e0-1"] == story  # the clusterer's story, whole
+        remembered = {story_id for story_id, _ in store.remembered_stories()}
+    assert f"{story}+e0-1" not in remembered
+    check_store(settings.db)
+
+
 def test_a_writer_with_stale_state_reloads_before_placing(tmp_path: Path) -> None:
     settings = Settings(db=str(tmp_path / "s.db"))
     docs = documents()

@@ -166,6 +166,11 @@ class StoryStateTables:
             "SELECT a.story_id, a.merged_into FROM story_state s JOIN story_aliases a ON a.merged_into = s.story_id "
             "WHERE s.evicted = 0")}
 
+    def member_stories(self) -> dict[str, str]:
+        """article id -> the story the clusterer placed it in (not the part a split shows it in),
+        for every article placed since schema 12, forgotten stories' included."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT article_id, story_id FROM story_members")}
+
     def term_counts(self, space: str) -> Counter[str]:
         rows = self.db.execute("SELECT term, n FROM term_counts WHERE space = ?", (space,))
         return Counter({r[0]: r[1] for r in rows})

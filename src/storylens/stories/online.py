@@ -202,13 +202,17 @@ class StoredStories:
         return stream
 
     def _rebuild(self, store: SQLiteStore, stream: StoryStream) -> StoryStream:
-        """A store from before the state was kept (or one whose state was cleared): replay its
-        placed articles once, in arrival order, each into the story it already has."""
+        """A store from before the state was kept (or one whose state was cleared, or whose
+        articles predate their members): replay its placed articles once, in arrival order, each
+        into the story the clusterer had placed it in. That is its member row's story where it has
+        one: the story an article is shown in may be a part a split named, and replayed into the
+        part, the clusterer would hold as two stories what it had kept whole."""
+        clustered = store.member_stories()
         store.clear_story_state()
         after = 0
         while page := store.placed_ids(after, EMBED_BATCH):
             articles = store.articles([article_id for _, article_id, _ in page])
-            known = {article_id: story for _, article_id, story in page}
+            known = {article_id: clustered.get(article_id, shown) for _, article_id, shown in page}
             for _ in stream.add_all(articles, known):
                 pass
             after = page[-1][0]
