@@ -193,3 +193,18 @@ def test_differences_of_other_sentences_or_kinds_stay_apart_and_unplaced_ones_as
         ("quote_wording", {"k": "will", "h": "shall"}), ("quote_wording", {"k": "at six", "h": "at seven"}),
         ("number", {"k": "the winter", "h": "the whole winter"}),
         ("quote_wording", {"k": "not in the sentence", "s": "will keep this"})]
+
+
+def test_a_dated_line_says_which_words_gave_its_date() -> None:
+    report = _report()
+    report["timeline"] = [{"date": "2025-03-11", "sentence": "b2:s0", "text": "A bridge gave way on Tuesday.",
+                           "expression": "on Tuesday"},
+                          {"date": "2025-03-12", "sentence": "a1:s1", "text": "Twelve people were hurt."}]
+    v = export.view(report, "Bridge")
+    assert [e.expression for e in v.timeline] == ["on Tuesday", ""]
+    terminal = [line.plain for line in export.terminal_lines(v, None) if hasattr(line, "plain")]
+    assert "  • 2025-03-11 (on Tuesday)  A bridge gave way on Tuesday." in terminal
+    assert "  • 2025-03-12  Twelve people were hurt." in terminal  # a date without its words: no brackets
+    markdown = export.to_markdown(report, "Bridge")
+    assert "- 2025-03-11 (on Tuesday): A bridge gave way on Tuesday. \\[b2.txt\\]" in markdown
+    assert "(on Tuesday)" in export.to_html(report, "Bridge")

@@ -158,6 +158,9 @@ class TimelineLine:
     date: str
     text: str
     outlet: str
+    # The words the date was read from ("on Wednesday morning"): a sentence naming two days is
+    # listed under each, and this says which one put it there.
+    expression: str = ""
 
 
 @dataclass(frozen=True)
@@ -219,7 +222,8 @@ def view(report: dict[str, Any], title: str | None = None) -> ReportView:
                      for g in grouped_differences(report.get("discrepancies", []))],
         quotes=[QuoteLine(q.get("speaker"), outlet.get(q["article"], q["article"]), q["text"])
                 for q in report.get("quotes", [])],
-        timeline=[TimelineLine(e["date"], e["text"], outlet.get(article_of(e["sentence"]), ""))
+        timeline=[TimelineLine(e["date"], e["text"], outlet.get(article_of(e["sentence"]), ""),
+                               e.get("expression") or "")
                   for e in report.get("timeline", [])],
         copies=_copy_lines(report, outlet),
     )
@@ -262,6 +266,10 @@ def _md_cites(fact: FactLine) -> str:
     return f"\\[{md(citation(fact.kind, fact.outlets, fact.words))}\\]"
 
 
+def _md_expression(e: TimelineLine) -> str:
+    return f" ({md(e.expression)})" if e.expression else ""
+
+
 def to_markdown(report: dict[str, Any], title: str | None = None) -> str:
     """The whole report as Markdown: digest, every fact, differences, quotes, timeline, sources."""
     v = view(report, title)
@@ -298,7 +306,8 @@ def _md_sections(v: ReportView) -> list[tuple[str, list[str]]]:
         ("Where they differ", [difference(d) for d in v.differences]),
         ("Who said what", [f"- **{md(q.speaker or 'unattributed')}** ({md(q.outlet)}): “{md(q.text)}”"
                            for q in v.quotes]),
-        ("Timeline", [f"- {md(e.date)}: {md(e.text)} \\[{md(e.outlet)}\\]" for e in v.timeline]),
+        ("Timeline", [f"- {md(e.date)}{_md_expression(e)}: {md(e.text)} \\[{md(e.outlet)}\\]"
+                      for e in v.timeline]),
         ("Articles", [article(a) for a in v.articles]
          + [copy(c) for c in v.copies]),
     ]
@@ -324,7 +333,8 @@ def terminal_lines(v: ReportView, limit: int | None) -> list[Rule | Text]:
     lines += _terminal_section("Where they differ", differences, limit, "differences")
     quotes = [Text(f"{q.speaker or 'unattributed'} ({q.outlet}): “{q.text}”") for q in v.quotes]
     lines += _terminal_section("Who said what", quotes, limit, "quotes")
-    timeline = [Text(f"{e.date}  {e.text}") for e in v.timeline]
+    timeline = [Text.assemble(e.date, (f" ({e.expression})" if e.expression else "", "dim"), f"  {e.text}")
+                for e in v.timeline]
     return lines + _terminal_section("Timeline", timeline, limit, "dated sentences")
 
 
