@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from storylens.analyze import embed
+from storylens.stories.signals import HEADLINE_WORDS
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "cluster"
 
@@ -97,40 +98,24 @@ def ffn_matmuls(plain: Path) -> tuple[list[str], list[str]]:
 
 
 class AloneEncoder:
-    """Each text run alone (unpadded, its own input scale) on `threads` single-threaded workers."""
+    """Each text run alone (unpadded, its own input scale) on `threads` single-threaded workers:
+    `embed.Embedder` on one onnxruntime thread, one text a batch."""
 
     def __init__(self, model: Path, tokenizer: Path, threads: int = 2) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
-        self.tokenizer = Tokenizer.from_file(str(tokenizer))
-        self.tokenizer.enable_truncation(max_length=embed.MAX_TOKENS)
-        self.tokenizer.no_padding()
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+        self.inner = embed.Embedder(model, tokenizer, threads=1)
         self.workers = ThreadPoolExecutor(threads)
-
-    def one(self, ids: list[int]) -> np.ndarray:
-        row = np.array([ids], dtype=np.int64)
-        hidden = self.session.run(None, {"input_ids": row, "attention_mask": np.ones_like(row),
-                                         "token_type_ids": np.zeros_like(row)})[0]
-        pooled = hidden.mean(axis=1)[0]
-        return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, embed.DIM), dtype=np.float32)
-        tokens = [e.ids for e in self.tokenizer.encode_batch([t or " " for t in texts])]
-        return np.vstack(list(self.workers.map(self.one, tokens)))
+        tokens = [e.ids for e in self.inner._tokenizer.encode_batch([t or " " for t in texts])]
+        return np.vstack(list(self.workers.map(lambda ids: self.inner._embed_batch([ids]), tokens)))
 
 
 def headline_text(title: str | None, text: str, words: int) -> str:
     opening = " ".join(text.split()[:words])
     if not title:
-        return " ".join(text.split()[:40])
+        return " ".join(text.split()[:HEADLINE_WORDS])  # as `signals.headline` embeds an untitled article
     return f"{title.strip()} {opening}" if title.strip()[-1:] in ".!?:;" else f"{title.strip()}. {opening}"
 
 
