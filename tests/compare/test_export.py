@@ -208,3 +208,14 @@ def test_a_dated_line_says_which_words_gave_its_date() -> None:
     markdown = export.to_markdown(report, "Bridge")
     assert "- 2025-03-11 (on Tuesday): A bridge gave way on Tuesday. \\[b2.txt\\]" in markdown
     assert "(on Tuesday)" in export.to_html(report, "Bridge")
+
+
+def test_an_outlets_side_in_two_of_its_sentences_keeps_each_stretch_in_its_own() -> None:
+    first = "“We will open up government and do it fast,” he said."
+    later, earlier = "He would “do that” soon, he added.", "“We will open the government,” he said."
+    pairs = [_pair("quote_wording", ("t", first, "do it"), ("p", later, "do that")),
+             _pair("quote_wording", ("t", first, "open up government"), ("p", earlier, "open the government"))]
+    pairs[0]["evidence"][1]["sentence"] = "p:s6"
+    pairs[1]["evidence"][1]["sentence"] = "p:s5"
+    (group,) = export.grouped_differences(pairs)
+    assert dict(group.values) == {"t": "open up government … do it", "p": "open the government … do that"}

@@ -100,11 +100,13 @@ def grouped_differences(discrepancies: list[dict[str, Any]]) -> list[DifferenceG
         if len(indices) == 1 or any(placed[i] is None for i in indices):
             groups += [_group_as_is(discrepancies[i]) for i in indices]
             continue
-        stretches: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+        # Per article, per sentence: one article's side may span two of its sentences.
+        stretches: dict[str, dict[str, tuple[str, list[tuple[int, int]]]]] = {}
         for i in indices:
-            for article, (_, text, span) in (placed[i] or {}).items():
-                stretches.setdefault(article, (text, []))[1].append(span)
-        values = [(article, _merged(text, spans)) for article, (text, spans) in stretches.items()]
+            for article, (sentence, text, span) in (placed[i] or {}).items():
+                stretches.setdefault(article, {}).setdefault(sentence, (text, []))[1].append(span)
+        values = [(article, " … ".join(_merged(*by_sentence[key]) for key in sorted(by_sentence, key=_sentence_order)))
+                  for article, by_sentence in stretches.items()]
         groups.append(DifferenceGroup(first["kind"], values, first.get("note")))
     return groups
 
@@ -126,6 +128,12 @@ def _placed_stretches(d: dict[str, Any]) -> dict[str, tuple[str, str, tuple[int,
             return None
         out[v["article"]] = (found[0][0], found[0][1], (start, start + len(v["text"])))
     return out
+
+
+def _sentence_order(key: str) -> int:
+    """`<article>:s<n>` -> n; a headline (`<article>:headline`) comes first."""
+    number = key.rsplit(":s", 1)[-1]
+    return int(number) if number.isdigit() else -1
 
 
 def _merged(text: str, spans: list[tuple[int, int]]) -> str:
