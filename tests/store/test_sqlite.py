@@ -143,3 +143,24 @@ def test_a_growing_story_only_analyses_its_new_articles(demo_store, monkeypatch)
     monkeypatch.setattr(analyze_stage, "analyze_many", counting)
     _, report = api.compare_story(story.id, settings=demo_store)
     assert seen == [0] and report["facts"]
+
+
+def test_a_store_opened_while_another_process_writes_in_the_rollback_journal_waits(tmp_path) -> None:
+    """Two ingests creating one store at once: the second switched to WAL while the first held the
+    write lock, and SQLite's journal-mode change does not wait for locks."""
+    import sqlite3
+    import threading
+    import time
+
+    path = tmp_path / "s.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE scratch (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO scratch VALUES (1)")
+    threading.Timer(0.3, lambda: other.execute("COMMIT")).start()
+    started = time.monotonic()
+    with SQLiteStore(path, lock_wait_seconds=5) as store:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.schema_version == len(MIGRATIONS)
+    assert time.monotonic() - started >= 0.25  # it waited for the other writer, then opened
+    other.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -192,10 +193,25 @@ class SQLiteStore(StoryStateTables):
             self.db.execute(f"PRAGMA busy_timeout = {int(lock_wait_seconds * 1000)}")
             self.db.execute("PRAGMA foreign_keys = ON")
             if self.path != ":memory:":
-                self.db.execute("PRAGMA journal_mode = WAL")
+                self._use_wal(lock_wait_seconds)
             self._migrate()
         except sqlite3.DatabaseError as err:
             raise StoreError(_cannot_open(self.path, err)) from err
+
+    def _use_wal(self, wait_seconds: float) -> None:
+        """WAL journal, waiting for the lock as any write does. SQLite changes the journal mode
+        under a lock it does not wait for (the busy handler is not called): a store opened while
+        another process wrote to it in the rollback journal, as when two ingests create one store
+        at once, failed with "database is locked" at once."""
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.02)
 
     # -- schema ------------------------------------------------------------------------------
     @property
