@@ -162,7 +162,7 @@ def fidelity_table(sample: int) -> None:
                   f"{np.mean(between.argmax(1) == base.argmax(1)):.3f} |", flush=True)
 
 
-def cross_validate(words: int, rule: tuple[float, float] | None) -> None:
+def cross_validate(words: int, rule: tuple[float, float] | None, refit: bool = True, exact: bool = False) -> None:
     import cv_rules
     import cv_stories
     from cv_stories import LabelledSet
@@ -174,21 +174,24 @@ def cross_validate(words: int, rule: tuple[float, float] | None) -> None:
 
     source, tokenizer = embed.model_files()
     folder = Path(tempfile.mkdtemp())
-    encoder = AloneEncoder(quantized(plain_float(source, folder), folder / "c.onnx", True), tokenizer)
+    encoder: object = (embed.Embedder(source, tokenizer) if exact
+                       else AloneEncoder(quantized(plain_float(source, folder), folder / "c.onnx", True), tokenizer))
     embed._load.cache_clear()
     embed._load.__wrapped__ = lambda: encoder  # type: ignore[attr-defined]
     embed.load = lambda: encoder  # type: ignore[assignment,return-value]
     signal_module.headline = lambda a: headline_text(a.title, a.text, words)
-    train = LabelledSet("neus-train")
     shipped = StoryScorer.load()
     using = tuple(n for n, w in zip(FEATURES, shipped.weights, strict=True) if w)
-    scorer = fit_rows([candidate_rows(train.articles, train.signals, train.gold)], {"trained_on": "neus-train"},
-                      using)
+    scorer = shipped
+    if refit:
+        train = LabelledSet("neus-train")
+        scorer = fit_rows([candidate_rows(train.articles, train.signals, train.gold)], {"trained_on": "neus-train"},
+                          using)
     StoryScorer.load = classmethod(lambda cls, path=None: scorer)  # type: ignore[method-assign,assignment]
     cv_rules._passes.clear()  # passes kept from another headline would be reused for the same articles
     if rule:
         cv_rules.SHIPPED_THRESHOLD = cv_stories.SHIPPED_THRESHOLD = rule
-    print(f"title + {words} words, int8 alone; scorer refitted on neus-train: "
+    print(f"title + {words} words, {'float as shipped' if exact else 'int8 alone'}; scorer {'refitted on neus-train' if refit else 'as shipped'}: "
           + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, scorer.weights, strict=True) if w))
     with contextlib.redirect_stdout(io.StringIO()) as printed:
         rows, whole = cv_rules.joint_setting("split-c-pairs", ["ecbplus-dev", "neus-val"], 5)
@@ -203,13 +206,15 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=600)
     parser.add_argument("--cv", action="store_true")
     parser.add_argument("--words", nargs="+", type=int, default=[0, 30])
+    parser.add_argument("--float", action="store_true", help="--cv with the shipped float encoder, not int8")
+    parser.add_argument("--keep-scorer", action="store_true", help="the shipped scorer, not refitted")
     parser.add_argument("--rule", nargs=2, type=float, metavar=("A", "B"), default=None)
     args = parser.parse_args()
     if not args.cv:
         fidelity_table(args.sample)
         return
     for words in args.words:
-        cross_validate(words, tuple(args.rule) if args.rule else None)
+        cross_validate(words, tuple(args.rule) if args.rule else None, refit=not args.keep_scorer, exact=args.float)
 
 
 if __name__ == "__main__":
