@@ -191,7 +191,9 @@ def cross_validate(words: int, rule: tuple[float, float] | None, refit: bool = T
     cv_rules._passes.clear()  # passes kept from another headline would be reused for the same articles
     if rule:
         cv_rules.SHIPPED_THRESHOLD = cv_stories.SHIPPED_THRESHOLD = rule
-    print(f"title + {words} words, {'float as shipped' if exact else 'int8 alone'}; scorer {'refitted on neus-train' if refit else 'as shipped'}: "
+    how = ("float as shipped" if exact else "int8 alone") + ("; scorer refitted on neus-train" if refit else
+                                                               "; scorer as shipped")
+    print(f"title + {words} words, {how}: "
           + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, scorer.weights, strict=True) if w))
     with contextlib.redirect_stdout(io.StringIO()) as printed:
         rows, whole = cv_rules.joint_setting("split-c-pairs", ["ecbplus-dev", "neus-val"], 5)
