@@ -112,6 +112,31 @@ class AloneEncoder:
         return np.vstack(list(self.workers.map(lambda ids: self.inner._embed_batch([ids]), tokens)))
 
 
+class OpenVinoEncoder(embed.Embedder):
+    """The shipped model with its weights folded to float by onnxruntime (`plain_float`), run by
+    OpenVINO at the precision it picks for the CPU (bfloat16 where the CPU multiplies it, as AMX
+    does; float32 elsewhere), batched as `embed.Embedder` batches."""
+
+    def __init__(self, model: Path, tokenizer: Path) -> None:
+        import openvino
+
+        super().__init__(model, tokenizer)
+        self.compiled = openvino.Core().compile_model(str(model), "CPU", {"PERFORMANCE_HINT": "LATENCY",
+                                                                          "INFERENCE_NUM_THREADS": "2"})
+
+    def _embed_batch(self, tokens: list[list[int]]) -> np.ndarray:
+        ids = np.zeros((len(tokens), max(len(t) for t in tokens)), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, text in enumerate(tokens):
+            ids[row, : len(text)] = text
+            mask[row, : len(text)] = 1
+        hidden = self.compiled.create_infer_request().infer(
+            {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+
+
 def headline_text(title: str | None, text: str, words: int) -> str:
     opening = " ".join(text.split()[:words])
     if not title:
@@ -162,7 +187,7 @@ def fidelity_table(sample: int) -> None:
                   f"{np.mean(between.argmax(1) == base.argmax(1)):.3f} |", flush=True)
 
 
-def cross_validate(words: int, rule: tuple[float, float] | None, refit: bool = True, exact: bool = False) -> None:
+def cross_validate(words: int, rule: tuple[float, float] | None, refit: bool = True, backend: str = "int8") -> None:
     import cv_rules
     import cv_stories
     from cv_stories import LabelledSet
@@ -174,8 +199,13 @@ def cross_validate(words: int, rule: tuple[float, float] | None, refit: bool = T
 
     source, tokenizer = embed.model_files()
     folder = Path(tempfile.mkdtemp())
-    encoder: object = (embed.Embedder(source, tokenizer) if exact
-                       else AloneEncoder(quantized(plain_float(source, folder), folder / "c.onnx", True), tokenizer))
+    encoder: object
+    if backend == "float":
+        encoder = embed.Embedder(source, tokenizer)
+    elif backend == "openvino":
+        encoder = OpenVinoEncoder(plain_float(source, folder), tokenizer)
+    else:
+        encoder = AloneEncoder(quantized(plain_float(source, folder), folder / "c.onnx", True), tokenizer)
     embed._load.cache_clear()
     embed._load.__wrapped__ = lambda: encoder  # type: ignore[attr-defined]
     embed.load = lambda: encoder  # type: ignore[assignment,return-value]
@@ -191,8 +221,8 @@ def cross_validate(words: int, rule: tuple[float, float] | None, refit: bool = T
     cv_rules._passes.clear()  # passes kept from another headline would be reused for the same articles
     if rule:
         cv_rules.SHIPPED_THRESHOLD = cv_stories.SHIPPED_THRESHOLD = rule
-    how = ("float as shipped" if exact else "int8 alone") + ("; scorer refitted on neus-train" if refit else
-                                                               "; scorer as shipped")
+    how = {"float": "float as shipped", "openvino": "OpenVINO", "int8": "int8 alone"}[backend]
+    how += "; scorer refitted on neus-train" if refit else "; scorer as shipped"
     print(f"title + {words} words, {how}: "
           + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, scorer.weights, strict=True) if w))
     with contextlib.redirect_stdout(io.StringIO()) as printed:
@@ -208,7 +238,8 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=600)
     parser.add_argument("--cv", action="store_true")
     parser.add_argument("--words", nargs="+", type=int, default=[0, 30])
-    parser.add_argument("--float", action="store_true", help="--cv with the shipped float encoder, not int8")
+    parser.add_argument("--backend", choices=["int8", "float", "openvino"], default="int8",
+                        help="--cv's encoder: int8 as above, the shipped float, or OpenVINO on the folded float model")
     parser.add_argument("--keep-scorer", action="store_true", help="the shipped scorer, not refitted")
     parser.add_argument("--rule", nargs=2, type=float, metavar=("A", "B"), default=None)
     args = parser.parse_args()
@@ -216,7 +247,8 @@ def main() -> None:
         fidelity_table(args.sample)
         return
     for words in args.words:
-        cross_validate(words, tuple(args.rule) if args.rule else None, refit=not args.keep_scorer, exact=args.float)
+        cross_validate(words, tuple(args.rule) if args.rule else None, refit=not args.keep_scorer,
+                       backend=args.backend)
 
 
 if __name__ == "__main__":
