@@ -1,12 +1,16 @@
-"""The headline encoder with int8 matrix products, and what it does to stories (issue 13; run by hand).
+"""The headline encoder made faster, and what it does to stories (issue 13; run by hand).
 
     python benchmarks/int8_encoder.py [--sample 600]                 speed and fidelity
-    python benchmarks/int8_encoder.py --cv [--words 0 30] [--rule A B]  stories, cross-validated
+    python benchmarks/int8_encoder.py --cv [--words 0 30] [--rule A B] [--backend B] [--keep-scorer]
+                                                                     stories, cross-validated
 
 Why: the shipped ONNX file stores its weights in int8 but multiplies in float (each weight is cast
-back before its MatMul), and those float products are over half of the encoder's time, which is
-most of `storylens cluster`'s. Embedding the title and the opening's first 30 words (rule (xii),
-README) costs 2.8 times the tokens of a title, which 150 articles/s cannot pay in float.
+back before its MatMul), and onnxruntime's float products were over half of the encoder's time,
+which is most of `storylens cluster`'s. Embedding the title and the opening's first 30 words (rules
+(xii) to (xiv), README) costs 2.8 times the tokens of a title, which 150 articles/s cannot pay in
+float32 on 2 cores. Rules (xii) and (xii') tried int8 products (onnxruntime's rewrites below); rule
+(xiv), which ships, runs the file with OpenVINO in bfloat16 (`embed.Embedder`); the table's last
+two rows.
 
 1. Speed and fidelity, on the first `--sample` neus-train articles as title + 30 words: the model
    rewritten with onnxruntime's own tools (constant folding; the NaN guards the exporter puts after
@@ -16,11 +20,13 @@ README) costs 2.8 times the tokens of a title, which 150 articles/s cannot pay i
    whole, so in a batch a text's vector depends on its neighbours). Fidelity to the float vectors:
    each text's cosine to its float vector, how far the cosines between texts move, and how often a
    text's nearest neighbour stays the same.
-2. `--cv`: the headline as title + N words embedded by the int8 model (per column, each text alone),
+2. `--cv`: the headline as title + N words embedded by the `--backend`: the int8 model (per column,
+   each text alone), onnxruntime in float32 (rule (xiii)) or OpenVINO as storylens runs it (xiv);
    the scorer refitted on neus-train (`tools/train_story_scorer.py`'s fit, the six shipped
-   features), then rule (viii)'s protocol as `cv_stories.py --joint split-c-pairs` runs it (the cut
-   per fold on both sets' other folds) at the join threshold rule `--rule A B` (default as shipped),
-   and the whole sets as one stream at the shipped cut. `--words 0` is the title alone.
+   features; `--keep-scorer` keeps the shipped one), then rule (viii)'s protocol as `cv_stories.py
+   --joint split-c-pairs` runs it (the cut per fold on both sets' other folds) at the join threshold
+   rule `--rule A B` (default as shipped), and the whole sets as one stream at the shipped cut.
+   `--words 0` is the title followed by ". " (not the bare title `signals.headline` embedded before).
 """
 
 from __future__ import annotations
@@ -97,32 +103,20 @@ def ffn_matmuls(plain: Path) -> tuple[list[str], list[str]]:
     return [n for n, s in shape.items() if s == (384, 1536)], [n for n, s in shape.items() if s == (1536, 384)]
 
 
-class AloneEncoder:
-    """Each text run alone (unpadded, its own input scale) on `threads` single-threaded workers:
-    `embed.Embedder` on one onnxruntime thread, one text a batch."""
+class OrtEmbedder(embed.Embedder):
+    """`embed.Embedder`'s batching and pooling with onnxruntime running the model, as storylens ran
+    it before OpenVINO (rule (xiv)): the int8 rewrites here are onnxruntime models."""
 
-    def __init__(self, model: Path, tokenizer: Path, threads: int = 2) -> None:
-        self.inner = embed.Embedder(model, tokenizer, threads=1)
-        self.workers = ThreadPoolExecutor(threads)
+    def __init__(self, model: Path, tokenizer: Path, threads: int | None = None) -> None:
+        import onnxruntime as ort
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, embed.DIM), dtype=np.float32)
-        tokens = [e.ids for e in self.inner._tokenizer.encode_batch([t or " " for t in texts])]
-        return np.vstack(list(self.workers.map(lambda ids: self.inner._embed_batch([ids]), tokens)))
-
-
-class OpenVinoEncoder(embed.Embedder):
-    """The shipped model with its weights folded to float by onnxruntime (`plain_float`), run by
-    OpenVINO at the precision it picks for the CPU (bfloat16 where the CPU multiplies it, as AMX
-    does; float32 elsewhere), batched as `embed.Embedder` batches."""
-
-    def __init__(self, model: Path, tokenizer: Path) -> None:
-        import openvino
-
-        super().__init__(model, tokenizer)
-        self.compiled = openvino.Core().compile_model(str(model), "CPU", {"PERFORMANCE_HINT": "LATENCY",
-                                                                          "INFERENCE_NUM_THREADS": "2"})
+        super().__init__(embed.model_files()[0], tokenizer, precision="f32")  # the tokenizer set up as shipped
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or 2
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.session = ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
 
     def _embed_batch(self, tokens: list[list[int]]) -> np.ndarray:
         ids = np.zeros((len(tokens), max(len(t) for t in tokens)), dtype=np.int64)
@@ -130,11 +124,26 @@ class OpenVinoEncoder(embed.Embedder):
         for row, text in enumerate(tokens):
             ids[row, : len(text)] = text
             mask[row, : len(text)] = 1
-        hidden = self.compiled.create_infer_request().infer(
-            {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self.session.run(None, feeds)[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+
+
+class AloneEncoder:
+    """Each text run alone (unpadded, its own input scale) on `threads` single-threaded workers:
+    `OrtEmbedder` on one onnxruntime thread, one text a batch."""
+
+    def __init__(self, model: Path, tokenizer: Path, threads: int = 2) -> None:
+        self.inner = OrtEmbedder(model, tokenizer, threads=1)
+        self.workers = ThreadPoolExecutor(threads)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, embed.DIM), dtype=np.float32)
+        tokens = [e.ids for e in self.inner._tokenizer.encode_batch([t or " " for t in texts])]
+        return np.vstack(list(self.workers.map(lambda ids: self.inner._embed_batch([ids]), tokens)))
 
 
 def headline_text(title: str | None, text: str, words: int) -> str:
@@ -148,7 +157,7 @@ def fidelity_table(sample: int) -> None:
     source, tokenizer = embed.model_files()
     rows = [json.loads(line) for line in (DATA / "neus-train.articles.jsonl").open(encoding="utf-8")][:sample]
     texts = [headline_text(r.get("title"), r["text"], 30) for r in rows]
-    shipped = embed.Embedder(source, tokenizer)
+    shipped = OrtEmbedder(source, tokenizer)
     reference = shipped.encode(texts)
     pairs = np.triu_indices(len(texts), 1)
     base = reference @ reference.T
@@ -159,16 +168,19 @@ def fidelity_table(sample: int) -> None:
         up, down = ffn_matmuls(plain)
         variants: list[tuple[str, object]] = [
             ("shipped file, float, batches of 16", shipped),
-            ("float, NaN guards dropped, batches of 16", embed.Embedder(plain, tokenizer)),
+            ("float, NaN guards dropped, batches of 16", OrtEmbedder(plain, tokenizer)),
             ("int8 one scale a matrix, batches of 16",
-             embed.Embedder(quantized(plain, folder / "t.onnx", False), tokenizer)),
+             OrtEmbedder(quantized(plain, folder / "t.onnx", False), tokenizer)),
             ("int8 one scale a column, batches of 16",
-             embed.Embedder(quantized(plain, folder / "c.onnx", True), tokenizer)),
+             OrtEmbedder(quantized(plain, folder / "c.onnx", True), tokenizer)),
             ("int8 one scale a column, each text alone", AloneEncoder(folder / "c.onnx", tokenizer)),
             ("int8 but the 1536 -> 384 products, alone",
              AloneEncoder(quantized(plain, folder / "d.onnx", True, down), tokenizer)),
             ("int8 but the feed-forward products, alone",
              AloneEncoder(quantized(plain, folder / "f.onnx", True, up + down), tokenizer)),
+            ("OpenVINO, shipped file, float32, batches of 16", embed.Embedder(source, tokenizer, precision="f32")),
+            ("OpenVINO, shipped file, as it picks (storylens since (xiv)), batches of 16",
+             embed.Embedder(source, tokenizer)),
         ]
         print(f"neus-train, first {len(texts)} articles, title + 30 words")
         print("| encoder | texts/s | cosine to float (mean; least) | cosines between texts moved "
@@ -201,9 +213,9 @@ def cross_validate(words: int, rule: tuple[float, float] | None, refit: bool = T
     folder = Path(tempfile.mkdtemp())
     encoder: object
     if backend == "float":
-        encoder = embed.Embedder(source, tokenizer)
+        encoder = OrtEmbedder(source, tokenizer)
     elif backend == "openvino":
-        encoder = OpenVinoEncoder(plain_float(source, folder), tokenizer)
+        encoder = embed.Embedder(source, tokenizer)
     else:
         encoder = AloneEncoder(quantized(plain_float(source, folder), folder / "c.onnx", True), tokenizer)
     embed._load.cache_clear()
@@ -221,7 +233,7 @@ def cross_validate(words: int, rule: tuple[float, float] | None, refit: bool = T
     cv_rules._passes.clear()  # passes kept from another headline would be reused for the same articles
     if rule:
         cv_rules.SHIPPED_THRESHOLD = cv_stories.SHIPPED_THRESHOLD = rule
-    how = {"float": "float as shipped", "openvino": "OpenVINO", "int8": "int8 alone"}[backend]
+    how = {"float": "onnxruntime float", "openvino": "OpenVINO as shipped", "int8": "int8 alone"}[backend]
     how += "; scorer refitted on neus-train" if refit else "; scorer as shipped"
     print(f"title + {words} words, {how}: "
           + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, scorer.weights, strict=True) if w))
@@ -239,7 +251,7 @@ def main() -> None:
     parser.add_argument("--cv", action="store_true")
     parser.add_argument("--words", nargs="+", type=int, default=[0, 30])
     parser.add_argument("--backend", choices=["int8", "float", "openvino"], default="int8",
-                        help="--cv's encoder: int8 as above, the shipped float, or OpenVINO on the folded float model")
+                        help="--cv's encoder: int8 as above, onnxruntime in float, or OpenVINO as storylens runs it")
     parser.add_argument("--keep-scorer", action="store_true", help="the shipped scorer, not refitted")
     parser.add_argument("--rule", nargs=2, type=float, metavar=("A", "B"), default=None)
     args = parser.parse_args()

@@ -33,6 +33,11 @@ class Settings:
     clean_budget_s: float = _knob(
         20.0, "Seconds cleaning one document may take before it is rejected as too slow; 0 means no limit."
     )
+    encoder_precision: str = _knob(
+        "auto", ("Precision of the headline encoder's products: `auto` is bfloat16 where the CPU multiplies "
+                 "it natively (AMX, AVX-512 BF16; 2.5 times faster, vectors at cosine 0.99999 to float32's) "
+                 "and float32 elsewhere; `f32` gives the same vectors on every machine.")
+    )
     min_article_words: int = _knob(
         3, "Fewest words of text for an input to be an article (a title alone is rejected)."
     )

@@ -56,8 +56,8 @@ def test_progress_without_a_terminal_prints_plain_lines_with_a_total(capsys, mon
 
 def test_the_server_imports_no_heavy_library_before_it_listens() -> None:
     """Each worker imports the CLI and the app before it accepts a connection: scikit-learn,
-    trafilatura, spaCy and the ONNX runtime (seconds each on a busy machine) wait for first use."""
-    heavy = ("sklearn", "scipy", "trafilatura", "htmldate", "spacy", "onnxruntime")
+    trafilatura, spaCy and the encoder's runtime (seconds each on a busy machine) wait for first use."""
+    heavy = ("sklearn", "scipy", "trafilatura", "htmldate", "spacy", "onnxruntime", "openvino")
     probe = ("import sys, storylens.cli, storylens.serve.app; "
              f"print(' '.join(m for m in {heavy!r} if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
