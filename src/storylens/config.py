@@ -70,7 +70,7 @@ class Settings:
         "no new articles (bounds memory and start-up on undated streams, which have no window)."
     )
     story_split_cut: float = _knob(
-        0.325, "After the online pass (`storylens cluster`: once a story can change no more; a store: each story "
+        0.375, "After the online pass (`storylens cluster`: once a story can change no more; a store: each story "
         "a batch touched), each story is re-clustered "
         "over its own members and split where the mean similarity (words, names, headline) between two "
         "groups of 2+ articles falls below this (0-1; higher splits more); 0 or 'off' disables it. "

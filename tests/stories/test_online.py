@@ -8,13 +8,14 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from storylens import api
 from storylens.config import Settings
 from storylens.model import RawDocument
 from storylens.store import SQLiteStore
-from storylens.stories import StoryStream
+from storylens.stories import StoryStream, signals
 from tests.stories.consistency import check_store
 
 EVENTS = [
@@ -135,6 +136,29 @@ def test_articles_placed_before_members_were_kept_get_them_on_the_next_placement
         members = {r[0] for r in store.db.execute("SELECT article_id FROM story_members")}
         assert store.state_meta()["built"] == "1"
     assert members == {d.id for d in docs}
+    whole = Settings(db=str(tmp_path / "whole.db"))
+    api.ingest_documents(docs, whole)
+    assert partition(settings.db) == partition(whole.db)
+    check_store(settings.db)
+
+
+def test_a_state_kept_with_other_headline_vectors_is_rebuilt_with_these(tmp_path: Path) -> None:
+    settings = Settings(db=str(tmp_path / "s.db"))
+    docs = documents()
+    api.ingest_documents(docs[:-1], settings)
+    with SQLiteStore(settings.db) as store, store.transaction():
+        # What an older storylens left: title-only vectors, under its own recipe (or none).
+        store.db.execute("UPDATE story_members SET vector = ?", (np.ones(384, dtype=np.float32).tobytes(),))
+        store.db.execute("DELETE FROM story_meta WHERE key = 'signals'")
+    api.ingest_documents(docs[-1:], settings, stories=api.online_stories(settings))  # a new process
+    with SQLiteStore(settings.db) as store:
+        assert store.state_meta()["signals"] == signals.RECIPE
+        members = {m[0]: m[3] for story in store.stories() for m in store.story_members(story.id, 100)[0]}
+        articles = store.articles(sorted(members))
+    assert sorted(members) == sorted(d.id for d in docs)
+    fresh = signals.read_signals(articles)
+    for article, read in zip(articles, fresh, strict=True):
+        np.testing.assert_allclose(members[article.id], read.vector, atol=1e-6)
     whole = Settings(db=str(tmp_path / "whole.db"))
     api.ingest_documents(docs, whole)
     assert partition(settings.db) == partition(whole.db)

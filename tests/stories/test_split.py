@@ -28,7 +28,7 @@ THOMPSON = ("Klitschko beats Thompson with an eleventh-round knockout in Bern",
 BRIDGE = ("Klitschko: from Rahman in Hamburg to Thompson in Bern",
           "Wladimir Klitschko, who stopped Hasim Rahman in Hamburg in the sixth round, now faces Tony Thompson "
           "in Bern, where the American southpaw hopes to take the heavyweight title.")
-CUT = 0.4  # a cut given by hand (the default, 0.325, is chosen in README's story section)
+CUT = 0.4  # a cut given by hand (the default, 0.375, is chosen in README's story section)
 ASIDES = ["Reporters said so.", "Fans cheered loudly.", "The promoter was pleased.", "Tickets sold out early."]
 
 

@@ -61,6 +61,7 @@ def _rel(path: str | None) -> str:
 def test_ended_stories_and_old_texts_are_evicted_outside_the_window() -> None:
     from datetime import datetime, timedelta
 
+    from storylens.analyze import embed
     from storylens.model import Article
     from storylens.stories import StoryStream
     from storylens.stories.cluster import EVICT_EVERY
@@ -70,14 +71,20 @@ def test_ended_stories_and_old_texts_are_evicted_outside_the_window() -> None:
     import random
 
     rng = random.Random(3)
-    syllables = ["ka", "lo", "mer", "tis", "van", "dor", "pel", "quin", "rab", "sul", "teg", "wix"]
+    # Words of the encoder's own vocabulary, drawn anew for each event: no two events share a
+    # template. (Events told in one template, "Kalomer Tisvan. Dorpel Quinrab.", read alike to the
+    # encoder over their opening and make one story, which would stay in the window.)
+    vocabulary = sorted(w for w in embed.load()._tokenizer.get_vocab() if w.isalpha() and w.islower() and len(w) > 4)
 
-    def name() -> str:
-        return "".join(rng.choice(syllables) for _ in range(3)).capitalize()
+    def sentence() -> str:
+        return " ".join(rng.sample(vocabulary, 4)).capitalize() + "."
 
-    for n in range(EVICT_EVERY * 2):  # one event an hour, each with names of its own
-        text = " ".join(f"{name()} {name()}." for _ in range(8))
-        stream.add(Article.create(text, title=f"{name()} {name()}", published=start + timedelta(hours=n)))
+    placed = set()
+    for n in range(EVICT_EVERY * 2):  # one event an hour, each with words of its own
+        text = " ".join(sentence() for _ in range(10))
+        placed.add(stream.add(Article.create(text, title=sentence()[:-1],
+                                             published=start + timedelta(hours=n))).story_id)
+    assert len(placed) > EVICT_EVERY  # the events stayed apart, as they are meant to
     newest = start + timedelta(hours=EVICT_EVERY * 2 - 1)
     stories = list(stream.clusterer.stories.values())
     assert stories and all(s.last_seen is not None and newest - s.last_seen <= timedelta(days=2) for s in stories)

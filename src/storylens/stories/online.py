@@ -26,7 +26,7 @@ from storylens.stories import StoryStream
 from storylens.stories.cluster import OnlineClusterer
 from storylens.stories.dedup import Slot, signature_bytes, signature_from_bytes
 from storylens.stories.scorer import StoryScorer
-from storylens.stories.signals import EMBED_BATCH, Signals, read_signals
+from storylens.stories.signals import EMBED_BATCH, RECIPE, Signals, read_signals
 from storylens.stories.split import SPLIT_MEMBERS, part_names, split_members
 from storylens.stories.state import decode, encode
 
@@ -49,7 +49,7 @@ class StreamSettings:
     merge_threshold: float = 0.8
     scorer: str = ""  # a scorer file; empty: the shipped one
     memory: int = 5000
-    split_cut: float = 0.325  # 0: stories are shown as the single pass placed them
+    split_cut: float = 0.375  # 0: stories are shown as the single pass placed them
     threshold_rise: float = 0.05
 
 
@@ -158,7 +158,7 @@ class StoredStories:
                              for n, s in added.items())
         # A random token, not a counter: a rolled-back save elsewhere can never look like this one.
         self._version = uuid.uuid4().hex
-        store.set_state_meta({"version": self._version, "docs": changes.docs, "built": 1,
+        store.set_state_meta({"version": self._version, "docs": changes.docs, "built": 1, "signals": RECIPE,
                               "newest": changes.newest.isoformat() if changes.newest else ""})
         stream.forget_articles()
 
@@ -187,7 +187,7 @@ class StoredStories:
 
     def _load(self, store: SQLiteStore, meta: dict[str, str]) -> StoryStream:
         stream = self._fresh_stream()
-        if meta.get("built") != "1":
+        if meta.get("built") != "1" or meta.get("signals") != RECIPE:
             return self._rebuild(store, stream)
         clusterer = stream.clusterer
         clusterer.word_space.doc_freq = store.term_counts("words")
@@ -202,8 +202,9 @@ class StoredStories:
         return stream
 
     def _rebuild(self, store: SQLiteStore, stream: StoryStream) -> StoryStream:
-        """A store from before the state was kept (or one whose state was cleared, or whose
-        articles predate their members): replay its placed articles once, in arrival order, each
+        """A store from before the state was kept (or one whose state was cleared, whose articles
+        predate their members, or whose state was kept with headline vectors made another way,
+        `signals.RECIPE`): replay its placed articles once, in arrival order, each
         into the story the clusterer had placed it in. That is its member row's story where it has
         one: the story an article is shown in may be a part a split named, and replayed into the
         part, the clusterer would hold as two stories what it had kept whole."""

@@ -26,10 +26,17 @@ TITLE_WEIGHT = 2  # the headline names the event: its words count twice
 # and the split (`split.py`) keeps apart the events whose shared background joins them (README,
 # rule (x)). A number reads only that many opening words, as storylens did before.
 LEAD_WORDS: int | None = None
-HEADLINE_WORDS = 40  # an untitled article is embedded by its opening words
-# Articles whose signals are read together. The encoder batches their headlines by token count, so
-# more of them pad less (neus-val's 16,400 headline tokens: 24,400 padded in batches of 32 sorted by
-# characters within 64 articles, 17,300 in batches of 16 sorted by tokens within 256).
+# The headline vector embeds the title and the text's first words: the title alone says whom a
+# story is about, and the opening says what happened to them, which is what keeps a new event
+# apart from an older story about the same people (README, rule (xiv)). An untitled article is
+# embedded by its opening words alone. The shipped scorer is fitted on vectors of these texts.
+OPENING_WORDS = 30
+HEADLINE_WORDS = 40
+# How headline vectors are made. A store keeps it with the clusterer's state, and a state kept under
+# another recipe is rebuilt from the stored articles (`StoredStories`): vectors of two recipes
+# compared with each other would read as less alike than they are.
+RECIPE = f"title + {OPENING_WORDS} words; untitled {HEADLINE_WORDS} words; all-MiniLM-L6-v2"
+# Articles whose signals are read together: read ahead on one thread while the last ones are placed.
 EMBED_BATCH = 256
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
@@ -62,7 +69,11 @@ def lead(article: Article) -> str:
 
 
 def headline(article: Article) -> str:
-    return article.title or " ".join(article.text.split()[:HEADLINE_WORDS])
+    if not article.title:
+        return " ".join(article.text.split()[:HEADLINE_WORDS])
+    title = article.title.strip()
+    joint = " " if title[-1:] in ".!?:;" else ". "
+    return title + joint + " ".join(article.text.split()[:OPENING_WORDS])
 
 
 def words(article: Article) -> Counter[str]:
