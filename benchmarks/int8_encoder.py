@@ -118,17 +118,8 @@ class OrtEmbedder(embed.Embedder):
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
 
-    def _embed_batch(self, tokens: list[list[int]]) -> np.ndarray:
-        ids = np.zeros((len(tokens), max(len(t) for t in tokens)), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for row, text in enumerate(tokens):
-            ids[row, : len(text)] = text
-            mask[row, : len(text)] = 1
-        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = self.session.run(None, feeds)[0]
-        weights = mask[..., None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+    def _run(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
+        return np.asarray(self.session.run(None, feeds)[0])
 
 
 class AloneEncoder:

@@ -88,15 +88,19 @@ class Embedder:
         for row, text in enumerate(tokens):
             ids[row, : len(text)] = text
             mask[row, : len(text)] = 1
-        request = getattr(self._requests, "request", None)
-        if request is None:
-            request = self._requests.request = self._model.create_infer_request()
-        # OpenVINO releases the GIL while it runs, so the next articles are read meanwhile.
-        hidden = request.infer({"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        hidden = self._run({"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def _run(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
+        """The encoder's last hidden states for one padded batch."""
+        request = getattr(self._requests, "request", None)
+        if request is None:
+            request = self._requests.request = self._model.create_infer_request()
+        # OpenVINO releases the GIL while it runs, so the next articles are read meanwhile.
+        return np.asarray(request.infer(feeds)[0])
 
 
 _LOADING = threading.Lock()
