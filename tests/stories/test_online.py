@@ -103,6 +103,14 @@ def test_articles_left_without_a_story_are_placed_by_the_next_ingest(tmp_path: P
     check_store(settings.db)
 
 
+def assert_stories_as_one_ingest(settings: Settings, docs: list[RawDocument], tmp_path: Path) -> None:
+    """The store holds the stories a fresh store given all of `docs` at once holds, and is whole."""
+    whole = Settings(db=str(tmp_path / "whole.db"))
+    api.ingest_documents(docs, whole)
+    assert partition(settings.db) == partition(whole.db)
+    check_store(settings.db)
+
+
 def test_a_store_from_before_the_state_was_kept_is_rebuilt_once(tmp_path: Path) -> None:
     settings = Settings(db=str(tmp_path / "s.db"))
     docs = documents()
@@ -110,10 +118,7 @@ def test_a_store_from_before_the_state_was_kept_is_rebuilt_once(tmp_path: Path) 
     with SQLiteStore(settings.db) as store:
         store.clear_story_state()  # what the migration leaves: articles with stories, no state
     api.ingest_documents(docs[-1:], settings)
-    whole = Settings(db=str(tmp_path / "whole.db"))
-    api.ingest_documents(docs, whole)
-    assert partition(settings.db) == partition(whole.db)
-    check_store(settings.db)
+    assert_stories_as_one_ingest(settings, docs, tmp_path)
 
 
 def at_schema_12(db: str, drop_members: bool) -> None:
@@ -136,10 +141,7 @@ def test_articles_placed_before_members_were_kept_get_them_on_the_next_placement
         members = {r[0] for r in store.db.execute("SELECT article_id FROM story_members")}
         assert store.state_meta()["built"] == "1"
     assert members == {d.id for d in docs}
-    whole = Settings(db=str(tmp_path / "whole.db"))
-    api.ingest_documents(docs, whole)
-    assert partition(settings.db) == partition(whole.db)
-    check_store(settings.db)
+    assert_stories_as_one_ingest(settings, docs, tmp_path)
 
 
 def test_a_state_kept_with_other_headline_vectors_is_rebuilt_with_these(tmp_path: Path) -> None:
@@ -159,10 +161,7 @@ def test_a_state_kept_with_other_headline_vectors_is_rebuilt_with_these(tmp_path
     fresh = signals.read_signals(articles)
     for article, read in zip(articles, fresh, strict=True):
         np.testing.assert_allclose(members[article.id], read.vector, atol=1e-6)
-    whole = Settings(db=str(tmp_path / "whole.db"))
-    api.ingest_documents(docs, whole)
-    assert partition(settings.db) == partition(whole.db)
-    check_store(settings.db)
+    assert_stories_as_one_ingest(settings, docs, tmp_path)
 
 
 def test_a_store_whose_articles_all_have_members_keeps_its_state_through_schema_13(tmp_path: Path) -> None:
