@@ -54,7 +54,6 @@ class Embedder:
         if precision != "auto":
             config["INFERENCE_PRECISION_HINT"] = precision
         self._model = openvino.Core().compile_model(str(model_file), "CPU", config)
-        self.precision = str(self._model.get_property("INFERENCE_PRECISION_HINT"))
         # An infer request holds its run's buffers and is not to be shared between threads; the
         # compiled model is. So each thread that embeds gets its own, once.
         self._requests = threading.local()
