@@ -17,6 +17,7 @@ Slow: neus-train is embedded and replayed once per N (about 1.5 min at N 30 on 2
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import time
 
@@ -35,7 +36,7 @@ from storylens.stories.training import candidate_rows, fit_rows
 
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
 SETS = ("ecbplus-dev", "neus-val")
-TITLE_ONLY = signal_module.headline
+SHIPPED_HEADLINE = signal_module.headline
 SHIPPED_LOAD = StoryScorer.load
 
 
@@ -44,7 +45,8 @@ def opening(article: Article, words: int) -> str:
 
 
 def headline_with(words: int):  # type: ignore[no-untyped-def]
-    return TITLE_ONLY if not words else (lambda a: f"{a.title or ''}. {opening(a, words)}")
+    """The headline on the title and the text's first `words` (0: the title alone)."""
+    return functools.partial(SHIPPED_HEADLINE, opening_words=words)
 
 
 def neighbour_accuracy(similarity: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
@@ -119,7 +121,7 @@ def cross_validate(words: int, folds: int) -> None:
                   f"{references[data.name, k]:.4f}, rule {scores[-1]:.4f}, lead {leads[-1]:+.4f}")
         print(f"  {data.name} mean: reference {np.mean([references[data.name, k] for k in range(folds)]):.4f}, "
               f"rule {np.mean(scores):.4f}, lead {np.mean(leads):+.4f}, worst fold {min(leads):+.4f}", flush=True)
-    signal_module.headline = TITLE_ONLY
+    signal_module.headline = SHIPPED_HEADLINE
     StoryScorer.load = SHIPPED_LOAD  # type: ignore[method-assign]
 
 

@@ -317,3 +317,16 @@ def test_a_probability_between_the_two_thresholds_joins_a_quiet_stream_only() ->
         crowded.start(f"o{n}", Signals(Counter({f"other{n}": 1}), Counter(), frozenset(), -vector, None))
     first = crowded.assign("a", signals())
     assert crowded.assign("b", signals()) != first  # 0.2 < 0.125 + 0.05 * log10(2002)
+
+
+def test_the_headline_is_the_title_and_the_openings_first_words() -> None:
+    from storylens.model import Article
+    from storylens.stories import signals
+
+    text = " ".join(f"w{n}" for n in range(60))
+    titled = Article.create(text, title="Bridge collapses")
+    assert signals.headline(titled) == "Bridge collapses. " + " ".join(f"w{n}" for n in range(signals.OPENING_WORDS))
+    assert signals.headline(Article.create(text, title="Why did it fall?"), 2) == "Why did it fall? w0 w1"
+    assert signals.headline(titled, opening_words=0) == "Bridge collapses"  # the title alone, as before (xiv)
+    untitled = Article.create(text)
+    assert signals.headline(untitled) == " ".join(f"w{n}" for n in range(signals.HEADLINE_WORDS))

@@ -68,12 +68,16 @@ def lead(article: Article) -> str:
     return article.text if LEAD_WORDS is None else " ".join(article.text.split()[:LEAD_WORDS])
 
 
-def headline(article: Article) -> str:
+def headline(article: Article, opening_words: int = OPENING_WORDS) -> str:
+    """What the headline vector embeds. `opening_words` 0 is the title alone, as before rule (xiv);
+    the benchmarks that compare openings pass other counts."""
     if not article.title:
         return " ".join(article.text.split()[:HEADLINE_WORDS])
     title = article.title.strip()
+    if not opening_words:
+        return title
     joint = " " if title[-1:] in ".!?:;" else ". "
-    return title + joint + " ".join(article.text.split()[:OPENING_WORDS])
+    return title + joint + " ".join(article.text.split()[:opening_words])
 
 
 def words(article: Article) -> Counter[str]:
